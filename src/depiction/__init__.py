@@ -1,0 +1,24 @@
+"""depiction: precise, harm-focused decisions for image-generation requests.
+
+    from depiction import Engine
+    decision = Engine.default().check("Studio Ghibli style portrait of Elon Musk")
+"""
+
+from depiction.decision import Decision, PolicyRef, RuleHit, Signal
+from depiction.engine import Engine
+from depiction.errors import DataError, DepictionError, PolicyError, RequestError
+from depiction.request import Request, RequestContext
+
+__all__ = [
+    "DataError",
+    "Decision",
+    "DepictionError",
+    "Engine",
+    "PolicyError",
+    "PolicyRef",
+    "Request",
+    "RequestContext",
+    "RequestError",
+    "RuleHit",
+    "Signal",
+]

@@ -1,0 +1,67 @@
+"""The decision contract (DESIGN.md §1): stable JSON that callers and logs rely on."""
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Action = Literal["allow", "revise", "refuse"]
+Effect = Action
+# Precedence is independent of rule order: any refuse wins, then revise, then allow.
+PRECEDENCE: dict[Effect, int] = {"refuse": 2, "revise": 1, "allow": 0}
+
+Span = tuple[int, int, str]
+
+
+class Signal(BaseModel):
+    """One piece of evidence a detector found, with where it was found."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str = Field(description="Signal kind, e.g. 'sexual', 'minor', 'context.history'.")
+    score: float = Field(default=1.0, ge=0.0, le=1.0)
+    span: Span | None = Field(
+        default=None, description="[start, end, text] in the original prompt, if textual."
+    )
+    source: str = Field(description="Name of the detector that emitted it.")
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class RuleHit(BaseModel):
+    """A policy rule whose condition held, with its explanation rendered for this request."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    category: str
+    effect: Effect
+    explanation: str
+
+
+class PolicyRef(BaseModel):
+    """Which policy decided: name, version and content hash, so decisions are reproducible."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    version: str
+    sha256: str
+
+
+class Decision(BaseModel):
+    """The outcome of one check."""
+
+    model_config = ConfigDict(frozen=True)
+
+    action: Action
+    categories: list[str]
+    rules: list[RuleHit]
+    revised_prompt: str | None
+    signals: list[Signal]
+    policy: PolicyRef
+    latency_ms: float
+
+    def explanation(self) -> str:
+        """All rule explanations in one human sentence block."""
+        if not self.rules:
+            return "No policy rule matched; the request is allowed."
+        return " ".join(hit.explanation for hit in self.rules)

@@ -1,0 +1,55 @@
+"""The detector table: built-ins plus any third-party detector registered as an entry point.
+
+Third-party packages join with an entry point in the ``depiction.detectors`` group whose
+value is a `Detector` subclass; built-ins are listed here the same way, by name.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+from depiction.detectors.base import Detector
+from depiction.detectors.context import ContextDetector
+from depiction.detectors.deception import DeceptionDetector
+from depiction.detectors.edit_reference import EditReferenceDetector
+from depiction.detectors.extremism import ExtremismDetector
+from depiction.detectors.fraud import FraudDetector
+from depiction.detectors.hate import HateDetector
+from depiction.detectors.minors import MinorsDetector
+from depiction.detectors.real_person import RealPersonDetector
+from depiction.detectors.self_harm import SelfHarmDetector
+from depiction.detectors.sexual import SexualDetector
+from depiction.detectors.trait_edit import TraitEditDetector
+from depiction.detectors.violence import ViolenceDetector
+from depiction.detectors.weapons import WeaponsDetector
+
+BUILTIN_DETECTORS: dict[str, type[Detector]] = {
+    cls.name: cls
+    for cls in (
+        SexualDetector,
+        MinorsDetector,
+        RealPersonDetector,
+        EditReferenceDetector,
+        ViolenceDetector,
+        SelfHarmDetector,
+        ExtremismDetector,
+        HateDetector,
+        DeceptionDetector,
+        FraudDetector,
+        WeaponsDetector,
+        ContextDetector,
+        TraitEditDetector,
+    )
+}
+
+
+def available_detectors() -> dict[str, type[Detector]]:
+    """Built-ins and installed plugins, by name (a plugin cannot shadow a built-in)."""
+    table = dict(BUILTIN_DETECTORS)
+    for entry in entry_points(group="depiction.detectors"):
+        if entry.name not in table:
+            table[entry.name] = entry.load()
+    return table
+
+
+__all__ = ["BUILTIN_DETECTORS", "Detector", "available_detectors"]

@@ -1,0 +1,9 @@
+"""In edit mode, words that point at the person in the input image ("her", 照片里的人)."""
+
+from depiction.detectors.lexicon import LexiconDetector
+
+
+class EditReferenceDetector(LexiconDetector):
+    name = "edit_reference"
+    signals = ("image_person",)
+    modes = ("edit",)

@@ -1,0 +1,83 @@
+"""Named real people, from a shipped gazetteer of widely known people.
+
+Naming a real person is not a harm by itself (the policy allows satire, news and fan art);
+the signal exists so the policy can refuse harmful *combinations*, such as sexual content
+or fabricated arrest photos of an identifiable person.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+
+from depiction.decision import Signal
+from depiction.detectors.base import Detector
+from depiction.errors import DataError
+from depiction.matching import TermMatcher
+from depiction.normalize import NormalizedText, Normalizer
+from depiction.request import Request
+
+# People who died before this year are depicted as history (Caesar's assassination, Lincoln);
+# the living and the recently dead, whose families are alive, get the protective signal.
+HISTORICAL_BEFORE = 1950
+_COLUMNS = ["id", "name", "zh", "aliases", "born", "died", "domain"]
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One gazetteer row."""
+
+    id: str
+    name: str
+    names: tuple[str, ...]
+    died: int | None
+
+    @property
+    def kind(self) -> str:
+        historical = self.died is not None and self.died < HISTORICAL_BEFORE
+        return "historical_person" if historical else "real_person"
+
+
+def read_gazetteer() -> list[Person]:
+    """Parse the shipped TSV, failing loudly (file and line) on a malformed row."""
+    source = resources.files("depiction") / "data" / "people" / "gazetteer.tsv"
+    rows = csv.reader(source.read_text(encoding="utf-8").splitlines(), delimiter="\t")
+    header = next(rows, None)
+    if header != _COLUMNS:
+        raise DataError(f"gazetteer.tsv: header must be {_COLUMNS}, got {header}")
+    people = []
+    for line, row in enumerate(rows, start=2):
+        if len(row) != len(_COLUMNS):
+            raise DataError(f"gazetteer.tsv line {line}: expected 7 columns, got {len(row)}")
+        ident, name, zh, aliases, _born, died, _domain = row
+        names = tuple(n for n in (name, zh, *aliases.split("|")) if n.strip())
+        try:
+            people.append(Person(ident, name, names, int(died) if died else None))
+        except ValueError as error:
+            raise DataError(f"gazetteer.tsv line {line}: bad death year {died!r}") from error
+    return people
+
+
+class RealPersonDetector(Detector):
+    name = "real_person"
+    signals = ("real_person", "historical_person")
+
+    def __init__(self) -> None:
+        self._matcher: TermMatcher[Person] | None = None
+
+    def load(self, normalizer: Normalizer) -> None:
+        terms = [(name, person) for person in read_gazetteer() for name in person.names]
+        self._matcher = TermMatcher(normalizer, terms)
+
+    def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
+        assert self._matcher is not None, "load() was not called"
+        return [
+            Signal(
+                kind=match.payload.kind,
+                span=text.quote(text.words, match.start, match.end),
+                source=self.name,
+                data={"person_id": match.payload.id, "name": match.payload.name},
+            )
+            for match in self._matcher.find(text.words)
+        ]

@@ -1,0 +1,171 @@
+"""The engine: request → normalize → detectors → signals → policy → decision.
+
+An `Engine` loads its policy, term lists and matchers once, then checks many requests;
+`check` keeps no per-request state on the engine, so one engine is safe to share between
+threads. A detector that fails makes the check fail closed: the request is refused with the
+`system.detector_error` rule rather than allowed on missing evidence.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from depiction.decision import Decision, PolicyRef, RuleHit, Signal
+from depiction.detectors import Detector
+from depiction.errors import DepictionError, RequestError
+from depiction.normalize import Normalizer
+from depiction.policy import Policy, default_policy_path, evaluate, load_policy
+from depiction.request import DEFAULT_MAX_PROMPT_CHARS, MODES, Request, RequestContext
+
+logger = logging.getLogger(__name__)
+
+ImageInput = bytes | str | Path
+
+
+class Engine:
+    """Checks requests against one policy."""
+
+    def __init__(self, policy: Policy, *, max_prompt_chars: int = DEFAULT_MAX_PROMPT_CHARS) -> None:
+        self.policy = policy
+        self.max_prompt_chars = max_prompt_chars
+        self._normalizer = Normalizer()
+        self._normalizer.load()
+        self._detectors: list[Detector] = []
+        for cls in policy.detectors.values():
+            detector = cls()
+            detector.load(self._normalizer)
+            self._detectors.append(detector)
+        self._policy_ref = PolicyRef(name=policy.name, version=policy.version, sha256=policy.sha256)
+
+    @classmethod
+    def default(cls, **options: int) -> Engine:
+        """An engine on the shipped default policy."""
+        return cls.from_policy(default_policy_path(), **options)
+
+    @classmethod
+    def from_policy(cls, path: str | Path, **options: int) -> Engine:
+        """An engine on the policy file at `path` (raises `PolicyError` if it is invalid)."""
+        return cls(load_policy(path), **options)
+
+    def check(
+        self,
+        prompt: str,
+        mode: str = "generate",
+        images: Iterable[ImageInput] = (),
+        context: RequestContext | None = None,
+    ) -> Decision:
+        """Decide on one request; raises `RequestError` when the request itself is unusable."""
+        started = time.perf_counter()
+        request = self.build_request(prompt, mode, images, context)
+        return self._decide(request, started)
+
+    def check_request(self, request: Request) -> Decision:
+        """Decide on an already-built request (the length limit is still enforced)."""
+        started = time.perf_counter()
+        self._check_length(request.prompt)
+        return self._decide(request, started)
+
+    def build_request(
+        self,
+        prompt: str,
+        mode: str = "generate",
+        images: Iterable[ImageInput] = (),
+        context: RequestContext | None = None,
+    ) -> Request:
+        """Validate inputs into a `Request`, with one clear message for each problem."""
+        if not isinstance(prompt, str):
+            raise RequestError("prompt must be a string")
+        if not prompt.strip():
+            raise RequestError("prompt is empty")
+        try:
+            prompt.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise RequestError("prompt is not valid UTF-8 text") from error
+        self._check_length(prompt)
+        if mode not in MODES:
+            raise RequestError(f"unknown mode '{mode}' (expected one of: {', '.join(MODES)})")
+        try:
+            return Request(
+                prompt=prompt,
+                mode=mode,  # type: ignore[arg-type]
+                images=tuple(_read_image(image) for image in images),
+                context=context or RequestContext(),
+            )
+        except ValidationError as error:
+            raise RequestError(error.errors()[0]["msg"]) from error
+
+    def _check_length(self, prompt: str) -> None:
+        if len(prompt) > self.max_prompt_chars:
+            raise RequestError(
+                f"prompt is {len(prompt):,} characters; the limit is {self.max_prompt_chars:,}"
+            )
+
+    def _decide(self, request: Request, started: float) -> Decision:
+        text = self._normalizer.normalize(request.prompt)
+        signals: list[Signal] = []
+        failed: list[str] = []
+        for detector in self._detectors:
+            if request.mode not in detector.modes:
+                continue
+            try:
+                signals.extend(detector.detect(request, text))
+            except Exception:  # fail closed on any detector fault, and say which one
+                logger.exception("detector %s failed", detector.name)
+                failed.append(detector.name)
+        signals.sort(key=lambda s: (s.span[0] if s.span else -1, s.kind))
+        if failed:
+            return self._refusal(
+                "system.detector_error",
+                f"The request could not be fully checked ({', '.join(failed)} failed), "
+                "so it is refused to be safe.",
+                signals,
+                started,
+            )
+        try:
+            outcome = evaluate(self.policy, request.prompt, request.mode, text.language, signals)
+        except DepictionError as error:
+            logger.error("policy evaluation failed: %s", error)
+            return self._refusal(
+                "system.policy_error",
+                "The policy could not be evaluated for this request, so it is refused to be safe.",
+                signals,
+                started,
+            )
+        return Decision(
+            action=outcome.action,
+            categories=sorted({hit.category for hit in outcome.hits}),
+            rules=outcome.hits,
+            revised_prompt=outcome.revised_prompt,
+            signals=signals,
+            policy=self._policy_ref,
+            latency_ms=_elapsed_ms(started),
+        )
+
+    def _refusal(self, rule_id: str, explanation: str, signals: list[Signal], started: float) -> Decision:
+        return Decision(
+            action="refuse",
+            categories=["system"],
+            rules=[RuleHit(id=rule_id, category="system", effect="refuse", explanation=explanation)],
+            revised_prompt=None,
+            signals=signals,
+            policy=self._policy_ref,
+            latency_ms=_elapsed_ms(started),
+        )
+
+
+def _read_image(image: ImageInput) -> bytes:
+    if isinstance(image, bytes):
+        return image
+    try:
+        return Path(image).read_bytes()
+    except OSError as error:
+        raise RequestError(f"cannot read image {image}: {error.strerror or error}") from error
+
+
+def _elapsed_ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)

@@ -1,0 +1,121 @@
+"""Whole-word-aware multi-term matching over a normalized view (Aho-Corasick).
+
+Shared by every detector that looks up term lists: lexicons, the real-person gazetteer and
+registries. Latin-script terms match whole words only ("sex" never fires inside "Sussex");
+CJK terms match as substrings, since Chinese is written without spaces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import ahocorasick
+
+from depiction.normalize import MappedText, Normalizer, is_word_char
+
+T = TypeVar("T")
+_EXCEPTION = object()
+
+
+@dataclass(frozen=True, slots=True)
+class TermMatch(Generic[T]):
+    """A term found in a view: [start, end) in that view and the payload it was registered with."""
+
+    start: int
+    end: int
+    payload: T
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    payload: object
+    length: int
+    prefix: bool
+
+
+class TermMatcher(Generic[T]):
+    """Matches many terms at once; terms are folded by the same normalizer as prompts.
+
+    A term ending in ``*`` matches that word-prefix followed by any letters. Matches that lie
+    inside an exception phrase (a harmless homonym such as "bloody mary") are dropped, and a
+    match contained in a longer match with the same payload is dropped as redundant.
+    """
+
+    def __init__(
+        self,
+        normalizer: Normalizer,
+        terms: Iterable[tuple[str, T]],
+        exceptions: Iterable[str] = (),
+    ) -> None:
+        self._automaton = ahocorasick.Automaton()
+        entries: dict[str, list[_Entry]] = {}
+        for raw, payload in terms:
+            self._add(entries, normalizer, raw, payload)
+        for raw in exceptions:
+            self._add(entries, normalizer, raw, _EXCEPTION)
+        for key, values in entries.items():
+            self._automaton.add_word(key, tuple(values))
+        self.size = len(entries)
+        if entries:
+            self._automaton.make_automaton()
+
+    @staticmethod
+    def _add(
+        entries: dict[str, list[_Entry]], normalizer: Normalizer, raw: str, payload: object
+    ) -> None:
+        prefix = raw.endswith("*")
+        key = normalizer.fold_term(raw.rstrip("*"))
+        if key:
+            entries.setdefault(key, []).append(_Entry(payload, len(key), prefix))
+
+    def find(self, view: MappedText) -> list[TermMatch[T]]:
+        """All whole-word matches in `view`, in order of start position."""
+        if not self.size:
+            return []
+        text = view.text
+        found: list[TermMatch[T]] = []
+        shields: list[tuple[int, int]] = []
+        for last, entries in self._automaton.iter(text):
+            for entry in entries:
+                bounds = _bounds(text, last - entry.length + 1, last + 1, entry.prefix)
+                if bounds is None:
+                    continue
+                if entry.payload is _EXCEPTION:
+                    shields.append(bounds)
+                else:
+                    found.append(TermMatch(bounds[0], bounds[1], entry.payload))  # type: ignore[arg-type]
+        kept = [m for m in found if not _inside_any(m, shields)]
+        kept = [m for m in kept if not _redundant(m, kept)]
+        kept.sort(key=lambda m: (m.start, -m.end))
+        return kept
+
+
+def _bounds(text: str, start: int, end: int, prefix: bool) -> tuple[int, int] | None:
+    """Apply whole-word rules at both ends; CJK ends need no boundary."""
+    if is_word_char(text[start]) and start > 0 and is_word_char(text[start - 1]):
+        return None
+    if is_word_char(text[end - 1]):
+        if prefix:
+            while end < len(text) and is_word_char(text[end]):
+                end += 1
+        elif end < len(text) and is_word_char(text[end]):
+            return None
+    return start, end
+
+
+def _inside_any(match: TermMatch[T], shields: list[tuple[int, int]]) -> bool:
+    return any(s <= match.start and match.end <= e for s, e in shields)
+
+
+def _redundant(match: TermMatch[T], matches: list[TermMatch[T]]) -> bool:
+    return any(
+        other is not match
+        and other.payload == match.payload
+        and other.start <= match.start
+        and match.end <= other.end
+        and (other.end - other.start) > (match.end - match.start)
+        for other in matches
+    )
+

@@ -1,0 +1,208 @@
+"""Normalize a prompt once into matching views that keep offsets into the original.
+
+Detectors never match the raw prompt: evasions such as full-width letters, zero-width
+characters, diacritics, Cyrillic look-alikes, leetspeak ("n4ked") and spaced letters
+("n.u.d.e") are folded away first. Every view keeps, for each of its characters, the index
+of the original character it came from, so explanations can quote the user's own words.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+from depiction.language import detect_language
+
+_ZERO_WIDTH = frozenset("\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
+
+# Latin look-alikes from Cyrillic and Greek, folded only inside tokens that also contain
+# Latin letters (a classic evasion), so genuine Russian or Greek text is left alone.
+_HOMOGLYPHS = str.maketrans(
+    {
+        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+        "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s",
+        "ԁ": "d", "ԛ": "q", "ԝ": "w", "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k",
+        "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "γ": "y",
+    }
+)
+_HOMOGLYPH_CHARS = frozenset("авеёкмнорстухіјѕԁԛԝαβειкνορτυχγ")
+
+# Leetspeak, folded only inside tokens that mix letters with these characters.
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+                       "@": "a", "$": "s"})
+_LEET_CHARS = frozenset("0134578@$")
+_TOKEN = re.compile(r"[^\W_]+|[@$]", re.UNICODE)
+
+
+def is_han(char: str) -> bool:
+    """CJK ideographs (and compatibility ideographs): matched as substrings, not words."""
+    code = ord(char)
+    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FA1F
+
+
+def is_word_char(char: str) -> bool:
+    """A character that continues an alphabetic word; CJK never does (no spaces there)."""
+    return char.isalnum() and ord(char) < 0x2E80
+
+
+@dataclass(frozen=True, slots=True)
+class MappedText:
+    """A derived string plus, per character, the index of the original character it came from."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) range of this view back to the original prompt."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """The views detectors match against, computed once per request."""
+
+    original: str
+    folded: MappedText
+    """NFKC, casefold, diacritics, zero-width, traditional→simplified; punctuation and digits kept."""
+    words: MappedText
+    """`folded` plus leet/homoglyph folding, punctuation runs as one space, spaced letters joined."""
+    language: str
+
+    def quote(self, view: MappedText, start: int, end: int) -> tuple[int, int, str]:
+        """The original [start, end, text] span behind a range of `view`."""
+        o_start, o_end = view.original_span(start, end)
+        return o_start, o_end, self.original[o_start:o_end]
+
+
+class Normalizer:
+    """Folds text for matching. Loads the traditional→simplified table once, on first use."""
+
+    def __init__(self) -> None:
+        self._t2s: dict[str, str] | None = None
+        self._cache: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        """Read the character table shipped by opencc-python-reimplemented (one-to-one forms)."""
+        with self._lock:
+            if self._t2s is not None:
+                return
+            table: dict[str, str] = {}
+            source = resources.files("opencc") / "dictionary" / "TSCharacters.txt"
+            for line in source.read_text(encoding="utf-8").splitlines():
+                trad, _, simp = line.partition("\t")
+                simp_first = simp.split(" ")[0]
+                if len(trad) == 1 and len(simp_first) == 1:
+                    table[trad] = simp_first
+            self._t2s = table
+
+    def normalize(self, prompt: str) -> NormalizedText:
+        """Build every view of `prompt`."""
+        folded = self._fold(prompt)
+        return NormalizedText(
+            original=prompt,
+            folded=folded,
+            words=_word_view(folded),
+            language=detect_language(folded.text),
+        )
+
+    def fold_term(self, term: str) -> str:
+        """Fold a lexicon term exactly as prompts are folded, so both sides meet."""
+        return _word_view(self._fold(term)).text.strip()
+
+    def _fold(self, text: str) -> MappedText:
+        chars: list[str] = []
+        origin: list[int] = []
+        for index, char in enumerate(text):
+            if char.isascii():
+                folded = char.lower()
+            else:
+                cached = self._cache.get(char)
+                folded = cached if cached is not None else self._fold_char(char)
+            chars.append(folded)
+            origin.extend([index] * len(folded))
+        return MappedText("".join(chars), tuple(origin))
+
+    def _fold_char(self, char: str) -> str:
+        if self._t2s is None:
+            self.load()
+        assert self._t2s is not None
+        if char in _ZERO_WIDTH:
+            folded = ""
+        else:
+            folded = _strip_latin_diacritics(unicodedata.normalize("NFKC", char)).casefold()
+            folded = "".join(self._t2s.get(c, c) for c in folded)
+        self._cache[char] = folded
+        return folded
+
+
+def _strip_latin_diacritics(text: str) -> str:
+    """Drop accents on Latin letters only (é→e), leaving kana voicing marks and the like intact."""
+    decomposed = unicodedata.normalize("NFD", text)
+    if len(decomposed) == len(text) or not _is_latin(decomposed[0]):
+        return text
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def _is_latin(char: str) -> bool:
+    code = ord(char)
+    return code < 0x250 or 0x1E00 <= code <= 0x1EFF
+
+
+def _word_view(folded: MappedText) -> MappedText:
+    """Tokens separated by single spaces; leet, homoglyphs and spaced-out letters folded."""
+    tokens: list[tuple[str, tuple[int, ...]]] = []
+    for match in _TOKEN.finditer(folded.text):
+        token = _fold_token(match.group())
+        tokens.append((token, folded.origin[match.start() : match.end()]))
+    tokens = _join_spaced_letters(tokens)
+    chars: list[str] = []
+    origin: list[int] = []
+    for position, (token, token_origin) in enumerate(tokens):
+        if position:
+            chars.append(" ")
+            origin.append(token_origin[0])
+        chars.append(token)
+        origin.extend(token_origin)
+    return MappedText("".join(chars), tuple(origin))
+
+
+def _fold_token(token: str) -> str:
+    has_latin = any("a" <= c <= "z" for c in token)
+    if has_latin and not _HOMOGLYPH_CHARS.isdisjoint(token):
+        token = token.translate(_HOMOGLYPHS)
+    if (has_latin or len(token) == 1) and not _LEET_CHARS.isdisjoint(token) and _mixes_letters(token):
+        token = token.translate(_LEET)
+    return token
+
+
+def _mixes_letters(token: str) -> bool:
+    """Leet folding applies to words written with digits, not to plain numbers like '13'."""
+    return any(c.isalpha() for c in token) or token in ("@", "$")
+
+
+def _join_spaced_letters(
+    tokens: list[tuple[str, tuple[int, ...]]],
+) -> list[tuple[str, tuple[int, ...]]]:
+    """Join runs of three or more single Latin letters ("n u d e" -> "nude")."""
+    joined: list[tuple[str, tuple[int, ...]]] = []
+    run: list[tuple[str, tuple[int, ...]]] = []
+
+    def flush() -> None:
+        if len(run) >= 3:
+            joined.append(("".join(t for t, _ in run), tuple(i for _, o in run for i in o)))
+        else:
+            joined.extend(run)
+        run.clear()
+
+    for token in tokens:
+        if len(token[0]) == 1 and "a" <= token[0] <= "z":
+            run.append(token)
+        else:
+            flush()
+            joined.append(token)
+    flush()
+    return joined

@@ -1,0 +1,169 @@
+"""Load a policy file: parse, validate, resolve detectors, compile conditions — or fail loudly.
+
+Every error names the file, the line and, where there is one, the rule id, because an
+operator editing YAML needs to know exactly where to look.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from depiction.detectors import Detector, available_detectors
+from depiction.errors import PolicyError
+from depiction.policy.conditions import ConditionEnvironment, ConditionError
+from depiction.policy.schema import PLACEHOLDER, RESERVED_NAMES, PolicyFile, Rule
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule with its condition compiled."""
+
+    rule: Rule
+    condition: Any
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A validated, compiled policy, ready to evaluate."""
+
+    name: str
+    version: str
+    sha256: str
+    source: str
+    description: str
+    rules: tuple[CompiledRule, ...]
+    detectors: dict[str, type[Detector]]
+    environment: ConditionEnvironment
+
+
+def default_policy_path() -> Path:
+    """The shipped default policy file."""
+    return Path(str(resources.files("depiction") / "data" / "policies" / "default.yaml"))
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read and compile the policy at `path`; raises `PolicyError` with file and line."""
+    path = Path(path)
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise PolicyError(f"{where}: cannot read policy file: {error.strerror or error}") from error
+    try:
+        text = raw.decode("utf-8")
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError as error:
+        raise PolicyError(f"{where}: policy file is not valid UTF-8 ({error.reason})") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise PolicyError(f"{where}{line}: not valid YAML: {problem}") from error
+    if not isinstance(data, dict):
+        raise PolicyError(f"{where}: a policy must be a YAML mapping with 'name', 'rules', ...")
+    try:
+        spec = PolicyFile.model_validate(data)
+    except ValidationError as error:
+        raise PolicyError(_describe_validation(where, root, data, error)) from error
+    return _compile(where, root, spec, hashlib.sha256(raw).hexdigest())
+
+
+def _compile(where: str, root: yaml.Node, spec: PolicyFile, sha256: str) -> Policy:
+    table = available_detectors()
+    names = spec.detectors if spec.detectors is not None else list(table)
+    for index, name in enumerate(names):
+        if name not in table:
+            line = _line(root, ("detectors", index))
+            raise PolicyError(
+                f"{where}:{line}: unknown detector '{name}' (available: {', '.join(sorted(table))})"
+            )
+    detectors = {name: table[name] for name in names}
+    kinds = {kind for cls in detectors.values() for kind in cls.signals}
+    clash = kinds & RESERVED_NAMES
+    if clash:
+        raise PolicyError(f"{where}: signal kinds {sorted(clash)} clash with reserved names")
+    environment = ConditionEnvironment(kinds, spec.params)
+    compiled = []
+    for index, rule in enumerate(spec.rules):
+        line = _line(root, ("rules", index, "when"))
+        try:
+            condition = environment.compile(rule.when)
+        except ConditionError as error:
+            position = f" (condition line {error.row}, column {error.column})" if error.row else ""
+            raise PolicyError(
+                f"{where}:{line}: rule '{rule.id}': invalid condition{position}: {error}"
+            ) from error
+        _check_kinds_used(where, root, index, rule, kinds)
+        compiled.append(CompiledRule(rule, condition))
+    return Policy(
+        name=spec.name,
+        version=spec.version,
+        sha256=sha256,
+        source=where,
+        description=spec.description,
+        rules=tuple(compiled),
+        detectors=detectors,
+        environment=environment,
+    )
+
+
+def _check_kinds_used(where: str, root: yaml.Node, index: int, rule: Rule, kinds: set[str]) -> None:
+    """Placeholders and rewrite targets must name kinds the enabled detectors can emit."""
+    for name in PLACEHOLDER.findall(rule.explanation):
+        if name not in kinds:
+            line = _line(root, ("rules", index, "explanation"))
+            raise PolicyError(
+                f"{where}:{line}: rule '{rule.id}': explanation placeholder '{{{name}}}' "
+                "is not a signal kind of the enabled detectors"
+            )
+    for name in rule.rewrite.remove if rule.rewrite else []:
+        if name not in kinds:
+            line = _line(root, ("rules", index, "rewrite"))
+            raise PolicyError(
+                f"{where}:{line}: rule '{rule.id}': rewrite removes unknown signal kind '{name}'"
+            )
+
+
+def _describe_validation(where: str, root: yaml.Node, data: dict[str, Any], error: ValidationError) -> str:
+    first = error.errors()[0]
+    loc = tuple(first["loc"])
+    rule = ""
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        rules = data.get("rules") or []
+        rule_data = rules[loc[1]] if loc[1] < len(rules) else None
+        rule_id = rule_data.get("id") if isinstance(rule_data, dict) else None
+        rule = f" rule '{rule_id}'," if rule_id else f" rule #{loc[1] + 1},"
+    field = ".".join(str(part) for part in loc) or "policy"
+    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    return f"{where}:{_line(root, loc)}:{rule} {field}: {first['msg']}{more}"
+
+
+def _line(root: yaml.Node | None, loc: tuple[Any, ...]) -> int:
+    """The 1-based line of the deepest node found along `loc` in the YAML node tree."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else 1
+    for part in loc:
+        child = _child(node, part)
+        if child is None:
+            break
+        node = child
+        line = child.start_mark.line + 1
+    return line
+
+
+def _child(node: yaml.Node | None, part: Any) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == part:
+                return value if isinstance(value, yaml.Node) else None
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        child: yaml.Node = node.value[part]
+        return child
+    return None

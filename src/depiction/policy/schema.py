@@ -1,0 +1,89 @@
+"""The policy file schema: what an operator may write, checked strictly when the policy loads."""
+
+from __future__ import annotations
+
+import re
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from depiction.decision import Effect
+
+RULE_ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]*$"
+RESERVED_NAMES = frozenset({"score", "mode", "lang", "params"})
+PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
+"""`{kind}` in an explanation quotes what that signal matched."""
+
+DEFAULT_CONNECTORS_BEFORE = [
+    "in the style of", "in the manner of", "in the style", "style of", "inspired by",
+    "art by", "artwork by", "painted by", "drawn by", "illustrated by", "by",
+    "仿", "模仿", "参考",
+]
+DEFAULT_CONNECTORS_AFTER = ["'s style", "s style", "style", "-style", "的风格", "风格", "的画风", "画风"]
+
+
+class Rewrite(BaseModel):
+    """How a `revise` rule rewrites the prompt: remove what the named signals matched."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    remove: list[str] = Field(min_length=1, description="Signal kinds whose spans are removed.")
+    replacement: str = Field(default="", description="Text put where the first span was.")
+    connectors_before: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_CONNECTORS_BEFORE),
+        description="Phrases removed with a span when they come right before it.",
+    )
+    connectors_after: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_CONNECTORS_AFTER),
+        description="Phrases removed with a span when they come right after it.",
+    )
+
+
+class Rule(BaseModel):
+    """One rule: when the CEL condition holds over the signals, the effect applies."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=RULE_ID_PATTERN, description="Stable id, cited in decisions.")
+    category: str = Field(min_length=1, description="Taxonomy id, e.g. 'sexual_minors'.")
+    effect: Effect
+    when: str = Field(min_length=1, description="CEL condition over signal kinds.")
+    explanation: str = Field(
+        min_length=1, description="Shown to the user; {kind} quotes what that signal matched."
+    )
+    description: str = Field(default="", description="For operators; not shown to users.")
+    rewrite: Rewrite | None = None
+
+    @model_validator(mode="after")
+    def _rewrite_iff_revise(self) -> Self:
+        if self.effect == "revise" and self.rewrite is None:
+            raise ValueError("a 'revise' rule needs a 'rewrite' section")
+        if self.effect != "revise" and self.rewrite is not None:
+            raise ValueError(f"'rewrite' only applies to 'revise' rules, not '{self.effect}'")
+        return self
+
+
+class PolicyFile(BaseModel):
+    """A whole policy file. Precedence is fixed: refuse > revise > allow, whatever the order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    description: str = ""
+    detectors: list[str] | None = Field(
+        default=None, description="Detectors to run; all built-ins when omitted."
+    )
+    params: dict[str, bool | int | float | str] = Field(
+        default_factory=dict, description="Operator switches, readable in conditions as params.X."
+    )
+    rules: list[Rule]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Self:
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"duplicate rule id '{rule.id}'")
+            seen.add(rule.id)
+        return self

@@ -1,0 +1,74 @@
+"""The normalizer folds evasions away and never loses track of the user's original words."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from depiction.normalize import Normalizer
+
+normalizer = Normalizer()
+
+
+def words(text: str) -> str:
+    return normalizer.normalize(text).words.text
+
+
+def test_full_width_zero_width_and_case_are_folded() -> None:
+    assert words("ＮＵＤＥ") == "nude"
+    assert words("na\u200bked") == "naked"
+    assert words("NaKeD") == "naked"
+
+
+def test_diacritics_are_stripped_from_latin_only() -> None:
+    assert words("Beyoncé") == "beyonce"
+    assert words("がぎ") == "がぎ"
+
+
+def test_homoglyphs_fold_inside_mixed_script_words_only() -> None:
+    assert words("nаked") == "naked"  # Cyrillic а
+    assert words("мир") == "мир"
+
+
+def test_leetspeak_folds_words_but_not_numbers() -> None:
+    assert words("n4ked s3x") == "naked sex"
+    assert words("13 year old") == "13 year old"
+
+
+def test_spaced_and_dotted_letters_are_joined() -> None:
+    assert words("n.u.d.e photo") == "nude photo"
+    assert words("n u d e") == "nude"
+
+
+def test_punctuation_runs_become_one_space() -> None:
+    assert words("Assassin's  Creed!!") == "assassin s creed"
+
+
+def test_traditional_chinese_folds_to_simplified() -> None:
+    assert words("裸體") == "裸体"
+
+
+def test_language_detection() -> None:
+    assert normalizer.normalize("a cat on the sofa").language == "en"
+    assert normalizer.normalize("一只猫在沙发上").language == "zh"
+    assert normalizer.normalize("un gato en la casa de la playa").language == "other"
+    assert normalizer.normalize("кошка на диване").language == "other"
+
+
+def test_spans_quote_the_original_text() -> None:
+    text = normalizer.normalize("A  ＮＵＤＥ statue")
+    start = text.words.text.index("nude")
+    assert text.quote(text.words, start, start + 4) == (3, 7, "ＮＵＤＥ")
+
+
+@given(st.text(max_size=80))
+def test_origin_maps_every_character_back_in_order(prompt: str) -> None:
+    text = normalizer.normalize(prompt)
+    for view in (text.folded, text.words):
+        assert len(view.origin) == len(view.text)
+        assert all(0 <= i < len(prompt) for i in view.origin)
+        assert list(view.origin) == sorted(view.origin)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=60))
+def test_normalizing_is_idempotent_on_the_word_view(prompt: str) -> None:
+    once = words(prompt)
+    assert words(once) == once
