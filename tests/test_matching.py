@@ -42,3 +42,9 @@ def test_longer_match_with_same_payload_absorbs_shorter() -> None:
 
 def test_empty_matcher_finds_nothing() -> None:
     assert kinds(TermMatcher(normalizer, []), "anything") == []
+
+
+def test_plural_s_is_matched_but_not_other_endings() -> None:
+    matcher = TermMatcher(normalizer, [("kid", "minor")])
+    assert kinds(matcher, "two kids") == ["minor"]
+    assert kinds(matcher, "kidney beans") == []

@@ -1,7 +1,7 @@
 """depiction: precise, harm-focused decisions for image-generation requests.
 
-    from depiction import Engine
-    decision = Engine.default().check("Studio Ghibli style portrait of Elon Musk")
+from depiction import Engine
+decision = Engine.default().check("Studio Ghibli style portrait of Elon Musk")
 """
 
 from depiction.decision import Decision, PolicyRef, RuleHit, Signal

@@ -12,11 +12,13 @@ import logging
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from depiction.decision import Decision, PolicyRef, RuleHit, Signal
 from depiction.detectors import Detector
+from depiction.detectors.base import LoadContext
 from depiction.errors import DepictionError, RequestError
 from depiction.normalize import Normalizer
 from depiction.policy import Policy, default_policy_path, evaluate, load_policy
@@ -30,25 +32,32 @@ ImageInput = bytes | str | Path
 class Engine:
     """Checks requests against one policy."""
 
-    def __init__(self, policy: Policy, *, max_prompt_chars: int = DEFAULT_MAX_PROMPT_CHARS) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        *,
+        max_prompt_chars: int = DEFAULT_MAX_PROMPT_CHARS,
+        database_url: str | None = None,
+    ) -> None:
         self.policy = policy
         self.max_prompt_chars = max_prompt_chars
         self._normalizer = Normalizer()
         self._normalizer.load()
+        context = LoadContext(self._normalizer, database_url)
         self._detectors: list[Detector] = []
         for cls in policy.detectors.values():
             detector = cls()
-            detector.load(self._normalizer)
+            detector.load(context)
             self._detectors.append(detector)
         self._policy_ref = PolicyRef(name=policy.name, version=policy.version, sha256=policy.sha256)
 
     @classmethod
-    def default(cls, **options: int) -> Engine:
+    def default(cls, **options: Any) -> Engine:
         """An engine on the shipped default policy."""
         return cls.from_policy(default_policy_path(), **options)
 
     @classmethod
-    def from_policy(cls, path: str | Path, **options: int) -> Engine:
+    def from_policy(cls, path: str | Path, **options: Any) -> Engine:
         """An engine on the policy file at `path` (raises `PolicyError` if it is invalid)."""
         return cls(load_policy(path), **options)
 
@@ -92,7 +101,7 @@ class Engine:
         try:
             return Request(
                 prompt=prompt,
-                mode=mode,  # type: ignore[arg-type]
+                mode=mode,
                 images=tuple(_read_image(image) for image in images),
                 context=context or RequestContext(),
             )
@@ -146,11 +155,15 @@ class Engine:
             latency_ms=_elapsed_ms(started),
         )
 
-    def _refusal(self, rule_id: str, explanation: str, signals: list[Signal], started: float) -> Decision:
+    def _refusal(
+        self, rule_id: str, explanation: str, signals: list[Signal], started: float
+    ) -> Decision:
         return Decision(
             action="refuse",
             categories=["system"],
-            rules=[RuleHit(id=rule_id, category="system", effect="refuse", explanation=explanation)],
+            rules=[
+                RuleHit(id=rule_id, category="system", effect="refuse", explanation=explanation)
+            ],
             revised_prompt=None,
             signals=signals,
             policy=self._policy_ref,

@@ -16,3 +16,6 @@ class PolicyError(DepictionError):
 class DataError(DepictionError):
     """A shipped or operator-provided data file (lexicon, gazetteer) is malformed."""
 
+
+class RegistryError(DepictionError):
+    """The registry database is unavailable, or a registry operation is invalid."""

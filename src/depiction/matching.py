@@ -38,7 +38,8 @@ class _Entry:
 class TermMatcher(Generic[T]):
     """Matches many terms at once; terms are folded by the same normalizer as prompts.
 
-    A term ending in ``*`` matches that word-prefix followed by any letters. Matches that lie
+    A term ending in ``*`` matches that word-prefix followed by any letters; any other Latin
+    term also matches with a plural "s" ("kid" finds "kids"). Matches that lie
     inside an exception phrase (a harmless homonym such as "bloody mary") are dropped, and a
     match contained in a longer match with the same payload is dropped as redundant.
     """
@@ -85,7 +86,7 @@ class TermMatcher(Generic[T]):
                 if entry.payload is _EXCEPTION:
                     shields.append(bounds)
                 else:
-                    found.append(TermMatch(bounds[0], bounds[1], entry.payload))  # type: ignore[arg-type]
+                    found.append(TermMatch(bounds[0], bounds[1], entry.payload))
         kept = [m for m in found if not _inside_any(m, shields)]
         kept = [m for m in kept if not _redundant(m, kept)]
         kept.sort(key=lambda m: (m.start, -m.end))
@@ -101,7 +102,10 @@ def _bounds(text: str, start: int, end: int, prefix: bool) -> tuple[int, int] | 
             while end < len(text) and is_word_char(text[end]):
                 end += 1
         elif end < len(text) and is_word_char(text[end]):
-            return None
+            plural = text[end] == "s" and (end + 1 == len(text) or not is_word_char(text[end + 1]))
+            if not plural:
+                return None
+            end += 1
     return start, end
 
 
@@ -118,4 +122,3 @@ def _redundant(match: TermMatch[T], matches: list[TermMatch[T]]) -> bool:
         and (other.end - other.start) > (match.end - match.start)
         for other in matches
     )
-

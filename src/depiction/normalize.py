@@ -16,25 +16,56 @@ from importlib import resources
 
 from depiction.language import detect_language
 
-_ZERO_WIDTH = frozenset("\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
+_ZERO_WIDTH = frozenset(
+    "\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+)
 
 # Latin look-alikes from Cyrillic and Greek, folded only inside tokens that also contain
 # Latin letters (a classic evasion), so genuine Russian or Greek text is left alone.
 _HOMOGLYPHS = str.maketrans(
     {
-        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
-        "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s",
-        "ԁ": "d", "ԛ": "q", "ԝ": "w", "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k",
-        "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "γ": "y",
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "ё": "e",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+        "і": "i",
+        "ј": "j",
+        "ѕ": "s",
+        "ԁ": "d",
+        "ԛ": "q",
+        "ԝ": "w",
+        "α": "a",
+        "β": "b",
+        "ε": "e",
+        "ι": "i",
+        "κ": "k",
+        "ν": "v",
+        "ο": "o",
+        "ρ": "p",
+        "τ": "t",
+        "υ": "u",
+        "χ": "x",
+        "γ": "y",
     }
 )
 _HOMOGLYPH_CHARS = frozenset("авеёкмнорстухіјѕԁԛԝαβειкνορτυχγ")
 
-# Leetspeak, folded only inside tokens that mix letters with these characters.
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
-                       "@": "a", "$": "s"})
+# Leetspeak, folded only inside tokens that mix Latin letters with these characters, so
+# plain numbers ("13 year old") stay numbers.
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"}
+)
 _LEET_CHARS = frozenset("0134578@$")
-_TOKEN = re.compile(r"[^\W_]+|[@$]", re.UNICODE)
+_TOKEN = re.compile(r"(?:[^\W_]|[@$])+", re.UNICODE)
 
 
 def is_han(char: str) -> bool:
@@ -144,7 +175,9 @@ def _strip_latin_diacritics(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     if len(decomposed) == len(text) or not _is_latin(decomposed[0]):
         return text
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
 
 
 def _is_latin(char: str) -> bool:
@@ -174,14 +207,9 @@ def _fold_token(token: str) -> str:
     has_latin = any("a" <= c <= "z" for c in token)
     if has_latin and not _HOMOGLYPH_CHARS.isdisjoint(token):
         token = token.translate(_HOMOGLYPHS)
-    if (has_latin or len(token) == 1) and not _LEET_CHARS.isdisjoint(token) and _mixes_letters(token):
+    if has_latin and not _LEET_CHARS.isdisjoint(token):
         token = token.translate(_LEET)
     return token
-
-
-def _mixes_letters(token: str) -> bool:
-    """Leet folding applies to words written with digits, not to plain numbers like '13'."""
-    return any(c.isalpha() for c in token) or token in ("@", "$")
 
 
 def _join_spaced_letters(

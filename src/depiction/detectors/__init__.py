@@ -16,6 +16,7 @@ from depiction.detectors.extremism import ExtremismDetector
 from depiction.detectors.fraud import FraudDetector
 from depiction.detectors.hate import HateDetector
 from depiction.detectors.minors import MinorsDetector
+from depiction.detectors.optout import OptoutDetector
 from depiction.detectors.real_person import RealPersonDetector
 from depiction.detectors.self_harm import SelfHarmDetector
 from depiction.detectors.sexual import SexualDetector
@@ -29,6 +30,7 @@ BUILTIN_DETECTORS: dict[str, type[Detector]] = {
         SexualDetector,
         MinorsDetector,
         RealPersonDetector,
+        OptoutDetector,
         EditReferenceDetector,
         ViolenceDetector,
         SelfHarmDetector,

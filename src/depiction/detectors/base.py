@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from typing import ClassVar
 
 from depiction.decision import Signal
 from depiction.normalize import NormalizedText, Normalizer
 from depiction.request import MODES, Mode, Request
+
+
+@dataclass(frozen=True)
+class LoadContext:
+    """What detectors may need when they load: the shared normalizer and the registry DB."""
+
+    normalizer: Normalizer
+    database_url: str | None = None
 
 
 class Detector(ABC):
@@ -24,7 +33,7 @@ class Detector(ABC):
     languages: ClassVar[tuple[str, ...]] = ("en", "zh")
     modes: ClassVar[tuple[Mode, ...]] = MODES
 
-    def load(self, normalizer: Normalizer) -> None:  # noqa: B027 - optional hook
+    def load(self, context: LoadContext) -> None:  # noqa: B027 - optional hook
         """Read data files and build matchers. Called once before the first `detect`."""
 
     @abstractmethod

@@ -9,7 +9,7 @@ class DeceptionDetector(LexiconDetector):
         "photoreal",
         "news_framing",
         "fake_evidence",
-        "arrest_crime",
+        "compromising",
         "disaster",
         "election_fraud",
         "real_place",

@@ -9,10 +9,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from depiction.decision import Signal
-from depiction.detectors.base import Detector
+from depiction.detectors.base import Detector, LoadContext
 from depiction.errors import DataError
 from depiction.matching import TermMatcher
-from depiction.normalize import NormalizedText, Normalizer
+from depiction.normalize import NormalizedText
 from depiction.request import Request
 
 
@@ -58,7 +58,7 @@ class LexiconDetector(Detector):
     def __init__(self) -> None:
         self._matcher: TermMatcher[str] | None = None
 
-    def load(self, normalizer: Normalizer) -> None:
+    def load(self, context: LoadContext) -> None:
         stem = self.lexicon or self.name
         lexicon = read_lexicon(stem)
         unknown = set(lexicon.kinds) - set(self.signals)
@@ -68,7 +68,7 @@ class LexiconDetector(Detector):
                 f"that detector '{self.name}' does not declare"
             )
         terms = [(term, kind) for kind, entry in lexicon.kinds.items() for term in entry.all()]
-        self._matcher = TermMatcher(normalizer, terms, lexicon.exceptions.all())
+        self._matcher = TermMatcher(context.normalizer, terms, lexicon.exceptions.all())
 
     def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
         assert self._matcher is not None, "load() was not called"

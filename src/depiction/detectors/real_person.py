@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from importlib import resources
 
 from depiction.decision import Signal
-from depiction.detectors.base import Detector
+from depiction.detectors.base import Detector, LoadContext
 from depiction.errors import DataError
 from depiction.matching import TermMatcher
-from depiction.normalize import NormalizedText, Normalizer
+from depiction.normalize import NormalizedText
 from depiction.request import Request
 
 # People who died before this year are depicted as history (Caesar's assassination, Lincoln);
@@ -40,22 +40,29 @@ class Person:
 
 
 def read_gazetteer() -> list[Person]:
-    """Parse the shipped TSV, failing loudly (file and line) on a malformed row."""
-    source = resources.files("depiction") / "data" / "people" / "gazetteer.tsv"
-    rows = csv.reader(source.read_text(encoding="utf-8").splitlines(), delimiter="\t")
+    """Parse every shipped ``data/people/*.tsv``, failing loudly (file and line) on a bad row."""
+    folder = resources.files("depiction") / "data" / "people"
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".tsv")), key=lambda f: f.name)
+    return [
+        person for source in files for person in _read_tsv(source.name, source.read_text("utf-8"))
+    ]
+
+
+def _read_tsv(name: str, text: str) -> list[Person]:
+    rows = csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(rows, None)
     if header != _COLUMNS:
-        raise DataError(f"gazetteer.tsv: header must be {_COLUMNS}, got {header}")
+        raise DataError(f"{name}: header must be {_COLUMNS}, got {header}")
     people = []
     for line, row in enumerate(rows, start=2):
         if len(row) != len(_COLUMNS):
-            raise DataError(f"gazetteer.tsv line {line}: expected 7 columns, got {len(row)}")
-        ident, name, zh, aliases, _born, died, _domain = row
-        names = tuple(n for n in (name, zh, *aliases.split("|")) if n.strip())
+            raise DataError(f"{name} line {line}: expected 7 columns, got {len(row)}")
+        ident, display, zh, aliases, _born, died, _domain = row
+        names = tuple(n for n in (display, zh, *aliases.split("|")) if n.strip())
         try:
-            people.append(Person(ident, name, names, int(died) if died else None))
+            people.append(Person(ident, display, names, int(died) if died else None))
         except ValueError as error:
-            raise DataError(f"gazetteer.tsv line {line}: bad death year {died!r}") from error
+            raise DataError(f"{name} line {line}: bad death year {died!r}") from error
     return people
 
 
@@ -66,9 +73,9 @@ class RealPersonDetector(Detector):
     def __init__(self) -> None:
         self._matcher: TermMatcher[Person] | None = None
 
-    def load(self, normalizer: Normalizer) -> None:
+    def load(self, context: LoadContext) -> None:
         terms = [(name, person) for person in read_gazetteer() for name in person.names]
-        self._matcher = TermMatcher(normalizer, terms)
+        self._matcher = TermMatcher(context.normalizer, terms)
 
     def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
         assert self._matcher is not None, "load() was not called"

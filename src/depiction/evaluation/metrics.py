@@ -63,7 +63,9 @@ class Summary:
     """Share of hard-harm cases that were refused."""
 
 
-def predict(cases: Iterable[Case], decide: Callable[[Case], tuple[Action, str | None]]) -> list[Prediction]:
+def predict(
+    cases: Iterable[Case], decide: Callable[[Case], tuple[Action, str | None]]
+) -> list[Prediction]:
     """Run `decide` over every case."""
     return [Prediction(case, *decide(case)) for case in cases]
 

@@ -32,7 +32,9 @@ class ConditionError(ValueError):
 class ConditionEnvironment:
     """The CEL environment for one set of signal kinds."""
 
-    def __init__(self, kinds: Iterable[str], params: Mapping[str, bool | int | float | str]) -> None:
+    def __init__(
+        self, kinds: Iterable[str], params: Mapping[str, bool | int | float | str]
+    ) -> None:
         self.kinds = tuple(sorted(set(kinds)))
         variables = {kind: cel.Type.BOOL for kind in self.kinds}
         variables.update(
@@ -53,6 +55,7 @@ class ConditionEnvironment:
             if found is None:
                 raise ConditionError(str(error).splitlines()[0]) from error
             row, column, message = found.groups()
+            message = message.replace(" (in container '')", "")
             raise ConditionError(message, int(row), int(column)) from error
         returned = expression.return_type().name()
         if returned != "BOOL":

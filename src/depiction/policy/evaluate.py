@@ -16,6 +16,7 @@ from depiction.policy.loader import Policy
 from depiction.policy.rewrite import apply_rewrites
 from depiction.policy.schema import PLACEHOLDER
 
+
 @dataclass(frozen=True)
 class Outcome:
     """What the rules decided for one request."""
@@ -32,7 +33,9 @@ def evaluate(policy: Policy, prompt: str, mode: str, lang: str, signals: list[Si
     for compiled in policy.rules:
         value = compiled.condition.eval(activation).value()
         if not isinstance(value, bool):
-            raise PolicyError(f"rule '{compiled.rule.id}': condition did not give a boolean: {value}")
+            raise PolicyError(
+                f"rule '{compiled.rule.id}': condition did not give a boolean: {value}"
+            )
         if value:
             matched.append(compiled.rule)
     action: Action = max((r.effect for r in matched), key=PRECEDENCE.__getitem__, default="allow")

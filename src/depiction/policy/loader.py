@@ -20,6 +20,7 @@ from depiction.errors import PolicyError
 from depiction.policy.conditions import ConditionEnvironment, ConditionError
 from depiction.policy.schema import PLACEHOLDER, RESERVED_NAMES, PolicyFile, Rule
 
+
 @dataclass(frozen=True)
 class CompiledRule:
     """A rule with its condition compiled."""
@@ -75,7 +76,7 @@ def load_policy(path: str | Path) -> Policy:
     return _compile(where, root, spec, hashlib.sha256(raw).hexdigest())
 
 
-def _compile(where: str, root: yaml.Node, spec: PolicyFile, sha256: str) -> Policy:
+def _compile(where: str, root: yaml.Node | None, spec: PolicyFile, sha256: str) -> Policy:
     table = available_detectors()
     names = spec.detectors if spec.detectors is not None else list(table)
     for index, name in enumerate(names):
@@ -114,7 +115,9 @@ def _compile(where: str, root: yaml.Node, spec: PolicyFile, sha256: str) -> Poli
     )
 
 
-def _check_kinds_used(where: str, root: yaml.Node, index: int, rule: Rule, kinds: set[str]) -> None:
+def _check_kinds_used(
+    where: str, root: yaml.Node | None, index: int, rule: Rule, kinds: set[str]
+) -> None:
     """Placeholders and rewrite targets must name kinds the enabled detectors can emit."""
     for name in PLACEHOLDER.findall(rule.explanation):
         if name not in kinds:
@@ -131,7 +134,9 @@ def _check_kinds_used(where: str, root: yaml.Node, index: int, rule: Rule, kinds
             )
 
 
-def _describe_validation(where: str, root: yaml.Node, data: dict[str, Any], error: ValidationError) -> str:
+def _describe_validation(
+    where: str, root: yaml.Node | None, data: dict[str, Any], error: ValidationError
+) -> str:
     first = error.errors()[0]
     loc = tuple(first["loc"])
     rule = ""

@@ -29,14 +29,16 @@ def _extend_left(prompt: str, start: int, connectors: list[str]) -> int:
     head = prompt[:start].rstrip()
     lowered = head.lower()
     for connector in sorted(connectors, key=len, reverse=True):
-        if lowered.endswith(connector.lower()) and _boundary_before(head, len(head) - len(connector)):
+        if lowered.endswith(connector.lower()) and _boundary_before(
+            head, len(head) - len(connector)
+        ):
             return len(head) - len(connector)
     return start
 
 
 def _extend_right(prompt: str, end: int, connectors: list[str]) -> int:
     tail = prompt[end:]
-    stripped = tail.lstrip() if not tail[:1] in ("'", "-") else tail
+    stripped = tail.lstrip() if tail[:1] not in ("'", "-") else tail
     offset = len(tail) - len(stripped)
     lowered = stripped.lower()
     for connector in sorted(connectors, key=len, reverse=True):

@@ -15,11 +15,31 @@ PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 """`{kind}` in an explanation quotes what that signal matched."""
 
 DEFAULT_CONNECTORS_BEFORE = [
-    "in the style of", "in the manner of", "in the style", "style of", "inspired by",
-    "art by", "artwork by", "painted by", "drawn by", "illustrated by", "by",
-    "仿", "模仿", "参考",
+    "in the style of",
+    "in the manner of",
+    "in the style",
+    "style of",
+    "inspired by",
+    "art by",
+    "artwork by",
+    "painted by",
+    "drawn by",
+    "illustrated by",
+    "by",
+    "仿",
+    "模仿",
+    "参考",
 ]
-DEFAULT_CONNECTORS_AFTER = ["'s style", "s style", "style", "-style", "的风格", "风格", "的画风", "画风"]
+DEFAULT_CONNECTORS_AFTER = [
+    "'s style",
+    "s style",
+    "style",
+    "-style",
+    "的风格",
+    "风格",
+    "的画风",
+    "画风",
+]
 
 
 class Rewrite(BaseModel):

@@ -1,0 +1,5 @@
+"""`python -m depiction` runs the CLI."""
+
+from depiction.cli import main
+
+main()

@@ -1,0 +1,20 @@
+"""The `depiction` command: parses arguments, calls the library, prints. No policy logic here."""
+
+import typer
+
+from depiction.cli import check, optout, policy
+
+app = typer.Typer(
+    help="Precise, harm-focused decisions for image-generation requests.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command()(check.check)
+app.add_typer(policy.app, name="policy")
+app.add_typer(optout.app, name="optout")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,47 @@
+"""Options and error handling shared by the CLI commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from depiction.engine import Engine
+from depiction.errors import DepictionError
+from depiction.policy import default_policy_path
+from depiction.registry.config import DATABASE_URL_ENV
+
+COLOURS = {"allow": typer.colors.GREEN, "revise": typer.colors.YELLOW, "refuse": typer.colors.RED}
+
+PolicyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--policy",
+        envvar="DEPICTION_POLICY",
+        help="Policy file (default: the shipped default policy).",
+        show_default=False,
+    ),
+]
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar=DATABASE_URL_ENV,
+        help="Registry database URL (default: SQLite in the user data directory).",
+        show_default=False,
+    ),
+]
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr and exit code 2: the contract for every bad input."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def open_engine(policy: Path | None, database_url: str | None) -> Engine:
+    try:
+        return Engine.from_policy(policy or default_policy_path(), database_url=database_url)
+    except DepictionError as error:
+        fail(str(error))

@@ -1,0 +1,55 @@
+"""`depiction policy validate|explain`: policy files for operators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from depiction.cli.common import COLOURS, fail
+from depiction.errors import DepictionError
+from depiction.policy import Policy, load_policy
+
+app = typer.Typer(help="Validate and explain policy files.", no_args_is_help=True)
+
+
+@app.command("validate")
+def policy_validate(file: Annotated[Path, typer.Argument(help="Policy file.")]) -> None:
+    """Check that a policy file loads: schema, detectors, conditions, placeholders."""
+    loaded = _load(file)
+    typer.echo(
+        f"ok: {loaded.name} {loaded.version}, {len(loaded.rules)} rules, sha256 {loaded.sha256}"
+    )
+
+
+@app.command("explain")
+def policy_explain(file: Annotated[Path, typer.Argument(help="Policy file.")]) -> None:
+    """List a policy's detectors and rules, refusals first, in plain words."""
+    loaded = _load(file)
+    typer.secho(f"{loaded.name} {loaded.version}", bold=True)
+    if loaded.description:
+        typer.echo(loaded.description.strip())
+    typer.echo(f"sha256 {loaded.sha256}")
+    typer.echo("\nDetectors:")
+    for name, cls in loaded.detectors.items():
+        typer.echo(f"  {name}: {', '.join(cls.signals)}")
+    typer.echo("\nPrecedence: refuse > revise > allow, whatever the rule order.")
+    for effect in ("refuse", "revise", "allow"):
+        rules = [c.rule for c in loaded.rules if c.rule.effect == effect]
+        if not rules:
+            continue
+        typer.secho(f"\n{effect.upper()} ({len(rules)})", fg=COLOURS[effect], bold=True)
+        for rule in rules:
+            typer.echo(f"  {rule.id}  [{rule.category}]")
+            typer.echo(f"    when: {' '.join(rule.when.split())}")
+            if rule.description:
+                typer.echo(f"    why:  {' '.join(rule.description.split())}")
+            typer.echo(f"    says: {rule.explanation}")
+
+
+def _load(file: Path) -> Policy:
+    try:
+        return load_policy(file)
+    except DepictionError as error:
+        fail(str(error))

@@ -1,0 +1,80 @@
+"""Registry tables (SQLAlchemy 2). Schema changes go through Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+STATUSES = ("pending", "active", "revoked")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Person(Base):
+    """Someone who asked not to be depicted. Only `active` entries block requests."""
+
+    __tablename__ = "optout_person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[str] = mapped_column(String(320), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    aliases: Mapped[list[Alias]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Alias.id"
+    )
+
+    def snapshot(self) -> dict[str, Any]:
+        """The person's state as recorded in the audit log (before/after)."""
+        return {
+            "display_name": self.display_name,
+            "aliases": [a.name for a in self.aliases[1:]],
+            "status": self.status,
+            "note": self.note,
+        }
+
+
+class Alias(Base):  # the first alias of a person is always their display name
+    """Another name of a person (any script), with the forms the matcher indexes.
+
+    `key` is the folded name (duplicate checks); `forms` holds the key and its variants,
+    separated by "|": computed once
+    when the alias is stored, so building a matcher over a million people is only hashing.
+    """
+
+    __tablename__ = "optout_alias"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("optout_person.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(400), index=True)
+    forms: Mapped[str] = mapped_column(Text)
+    person: Mapped[Person] = relationship(back_populates="aliases")
+
+
+class AuditEntry(Base):
+    """Append-only history: who changed what, when, from what to what."""
+
+    __tablename__ = "optout_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

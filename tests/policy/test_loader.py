@@ -1,0 +1,101 @@
+"""Policies fail loudly (file, line, rule id) and decide by precedence, not by order."""
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from depiction import Engine, PolicyError
+from depiction.policy import default_policy_path, load_policy
+
+from ..conftest import POLICIES
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        ("bad_yaml.yaml", "bad_yaml.yaml:6: not valid YAML"),
+        (
+            "bad_effect.yaml",
+            "bad_effect.yaml:12: rule 'typo.effect', rules.1.effect: Input should be",
+        ),
+        (
+            "bad_condition.yaml",
+            "bad_condition.yaml:8: rule 'misspelt.kind': invalid condition "
+            "(condition line 1, column 11): undeclared reference to 'minr'",
+        ),
+        (
+            "unknown_field.yaml",
+            "unknown_field.yaml:9: rule 'extra.field', rules.0.severity: Extra inputs",
+        ),
+        ("unknown_detector.yaml", "unknown_detector.yaml:3: unknown detector 'telepathy'"),
+        (
+            "bad_placeholder.yaml",
+            "bad_placeholder.yaml:9: rule 'bad.placeholder': explanation placeholder",
+        ),
+    ],
+)
+def test_invalid_policies_name_file_line_and_rule(fixture: str, expected: str) -> None:
+    with pytest.raises(PolicyError) as raised:
+        load_policy(POLICIES / fixture)
+    assert expected in str(raised.value)
+
+
+def test_missing_and_non_utf8_policy_files(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="cannot read policy file"):
+        load_policy(tmp_path / "absent.yaml")
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"name: \xff\xfe\n")
+    with pytest.raises(PolicyError, match="not valid UTF-8"):
+        load_policy(binary)
+    scalar = tmp_path / "scalar.yaml"
+    scalar.write_text("just a string\n")
+    with pytest.raises(PolicyError, match="must be a YAML mapping"):
+        load_policy(scalar)
+
+
+def test_revise_rule_needs_rewrite(tmp_path: Path) -> None:
+    spec = yaml.safe_load((POLICIES / "minimal.yaml").read_text())
+    del spec["rules"][1]["rewrite"]
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    with pytest.raises(PolicyError, match="needs a 'rewrite' section"):
+        load_policy(path)
+
+
+def test_policy_identity_is_recorded_in_decisions() -> None:
+    engine = Engine.from_policy(POLICIES / "minimal.yaml")
+    decision = engine.check("a cat")
+    assert decision.policy.name == "minimal"
+    assert decision.policy.version == "1"
+    assert len(decision.policy.sha256) == 64
+
+
+def test_precedence_does_not_depend_on_rule_order(tmp_path: Path) -> None:
+    spec = yaml.safe_load((POLICIES / "minimal.yaml").read_text())
+    prompts = ["nude 12-year-old in a museum", "nude marble statue in a museum", "a museum"]
+    expected = [Engine.from_policy(POLICIES / "minimal.yaml").check(p).action for p in prompts]
+    assert expected == ["refuse", "revise", "allow"]
+    rng = random.Random(7)
+    for attempt in range(3):
+        rng.shuffle(spec["rules"])
+        path = tmp_path / f"shuffled{attempt}.yaml"
+        path.write_text(yaml.safe_dump(spec))
+        engine = Engine.from_policy(path)
+        assert [engine.check(p).action for p in prompts] == expected
+
+
+def test_revise_removes_only_the_matched_words() -> None:
+    engine = Engine.from_policy(POLICIES / "minimal.yaml")
+    decision = engine.check("a nude figure on a beach at sunset, oil painting")
+    assert decision.action == "revise"
+    assert decision.revised_prompt == "a figure on a beach at sunset, oil painting"
+    assert decision.rules[0].explanation == "'nude' was removed."
+
+
+def test_shipped_default_policy_loads(tmp_path: Path) -> None:
+    copy = tmp_path / "default.yaml"
+    shutil.copy(default_policy_path(), copy)
+    assert load_policy(copy).sha256 == load_policy(default_policy_path()).sha256
