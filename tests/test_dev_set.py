@@ -5,6 +5,7 @@ from collections import Counter
 import pytest
 
 from depiction import Engine
+from depiction.decision import Action
 from depiction.evaluation.baselines import KeywordBaseline
 from depiction.evaluation.dataset import Case, load_cases
 from depiction.evaluation.metrics import Prediction, predict, summarize
@@ -16,11 +17,11 @@ CASES = load_cases(DATA / "dev_cases.jsonl")
 
 @pytest.fixture(scope="module")
 def predictions(engine: Engine) -> list[Prediction]:
-    def decide(case: Case) -> tuple[str, str | None]:
+    def decide(case: Case) -> tuple[Action, str | None]:
         decision = engine.check(case.prompt, mode=case.mode)
         return decision.action, decision.revised_prompt
 
-    return predict(CASES, decide)  # type: ignore[arg-type]
+    return predict(CASES, decide)
 
 
 def test_dataset_shape() -> None:

@@ -48,3 +48,8 @@ def test_plural_s_is_matched_but_not_other_endings() -> None:
     matcher = TermMatcher(normalizer, [("kid", "minor")])
     assert kinds(matcher, "two kids") == ["minor"]
     assert kinds(matcher, "kidney beans") == []
+
+
+def test_terms_folding_to_the_same_key_match_once() -> None:
+    matcher = TermMatcher(normalizer, [("马云", "jack-ma"), ("馬雲", "jack-ma")])
+    assert kinds(matcher, "马云在喝茶") == ["jack-ma"]

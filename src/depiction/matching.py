@@ -68,8 +68,9 @@ class TermMatcher(Generic[T]):
     ) -> None:
         prefix = raw.endswith("*")
         key = normalizer.fold_term(raw.rstrip("*"))
-        if key:
-            entries.setdefault(key, []).append(_Entry(payload, len(key), prefix))
+        entry = _Entry(payload, len(key), prefix)
+        if key and entry not in entries.setdefault(key, []):
+            entries[key].append(entry)
 
     def find(self, view: MappedText) -> list[TermMatch[T]]:
         """All whole-word matches in `view`, in order of start position."""

@@ -68,6 +68,9 @@ _LEET_CHARS = frozenset("0134578@$")
 _TOKEN = re.compile(r"(?:[^\W_]|[@$])+", re.UNICODE)
 
 
+HAN_RUN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+
+
 def is_han(char: str) -> bool:
     """CJK ideographs (and compatibility ideographs): matched as substrings, not words."""
     code = ord(char)
@@ -145,6 +148,8 @@ class Normalizer:
         return _word_view(self._fold(term)).text.strip()
 
     def _fold(self, text: str) -> MappedText:
+        if text.isascii():  # the common case: lower-casing is the whole fold
+            return MappedText(text.lower(), tuple(range(len(text))))
         chars: list[str] = []
         origin: list[int] = []
         for index, char in enumerate(text):

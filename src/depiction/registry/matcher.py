@@ -13,18 +13,20 @@ an edit distance of at most 1 (names of 8+ characters) or 2 (12+ characters).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from depiction.normalize import MappedText, is_han
+from depiction.normalize import HAN_RUN, MappedText
 
 _MASK = (1 << 64) - 1
 _MAX_TOKENS = 4
 _MAX_HAN = 10
 _FUZZY_MIN_CHARS = 8
+TOKEN = re.compile(r"[^ ]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +83,10 @@ class NameIndex:
 
     def find(self, view: MappedText) -> list[NameMatch]:
         """Every registered person named in `view`, once each, in order of appearance."""
+        if not self.size:
+            return []
         windows = _windows(view.text)
-        if not windows or not self.size:
+        if not windows:
             return []
         found: dict[int, NameMatch] = {}
         hashes = np.fromiter((_hash(w[0]) for w in windows), dtype=np.uint64, count=len(windows))
@@ -163,18 +167,18 @@ def _windows(text: str) -> list[tuple[str, int, int, int]]:
 
 
 def _script_runs(text: str) -> Iterable[tuple[str, int, bool]]:
+    """Maximal runs of Chinese characters, and the space-separated tokens between them."""
     position = 0
-    for token in text.split(" "):
-        run_start = position
-        for offset in range(1, len(token) + 1):
-            if offset == len(token) or is_han(token[offset]) != is_han(token[offset - 1]):
-                yield (
-                    token[run_start - position : offset],
-                    run_start,
-                    is_han(token[run_start - position]),
-                )
-                run_start = position + offset
-        position += len(token) + 1
+    for han in HAN_RUN.finditer(text):
+        yield from _tokens(text, position, han.start())
+        yield han.group(), han.start(), True
+        position = han.end()
+    yield from _tokens(text, position, len(text))
+
+
+def _tokens(text: str, start: int, end: int) -> Iterable[tuple[str, int, bool]]:
+    for token in TOKEN.finditer(text, start, end):
+        yield token.group(), token.start(), False
 
 
 def _latin_windows(text: str, tokens: list[tuple[str, int]]) -> Iterable[tuple[str, int, int, int]]:

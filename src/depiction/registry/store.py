@@ -116,7 +116,7 @@ class OptoutStore:
                 .where(Person.status == "active")
                 .execution_options(yield_per=50_000)
             )
-            yield from rows.tuples()
+            yield from ((person_id, joined) for person_id, joined in rows)
 
     # ---- writes -----------------------------------------------------------------------
     def add(
