@@ -36,7 +36,7 @@ DatabaseOption = Annotated[
 
 def fail(message: str) -> NoReturn:
     """One line on stderr and exit code 2: the contract for every bad input."""
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
     raise typer.Exit(2)
 
 

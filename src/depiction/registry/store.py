@@ -158,10 +158,23 @@ class OptoutStore:
 
     def import_csv(self, handle: TextIO, *, actor: str, skip_bad: bool = False) -> ImportResult:
         """Import `name,aliases,note` rows; all or nothing unless `skip_bad`."""
-        good, errors = self._parse_csv(handle)
+        parsed, errors = self._parse_csv(handle)
+        good = []
+        with self._session() as session:
+            for start in range(0, len(parsed), _BATCH):
+                batch = parsed[start : start + _BATCH]
+                taken = self._registered(session, [keys[0] for _, keys, _ in batch])
+                for line, keys, row in batch:
+                    if keys[0] in taken:
+                        errors.append(
+                            (line, f"'{row[0][0]}' is already registered (entry {taken[keys[0]]})")
+                        )
+                    else:
+                        good.append(row)
+        messages = [f"line {line}: {message}" for line, message in sorted(errors)]
         if errors and not skip_bad:
-            return ImportResult(0, errors)
-        return ImportResult(self._bulk_add(good, actor), errors)
+            return ImportResult(0, messages)
+        return ImportResult(self._bulk_add(good, actor), messages)
 
     def export_csv(self, out: TextIO, status: str | None = "active") -> int:
         """Write entries as CSV with a header row; returns the number of rows."""
@@ -217,15 +230,21 @@ class OptoutStore:
         return names
 
     def _refuse_duplicates(self, session: Session, names: list[str]) -> None:
-        keys = [forms(self._normalizer, n)[0] for n in names]
-        clash = session.execute(
-            select(Alias.person_id, Alias.name)
+        keys = {forms(self._normalizer, n)[0]: n for n in names}
+        taken = self._registered(session, list(keys))
+        if taken:
+            key, person_id = next(iter(taken.items()))
+            raise RegistryError(f"'{keys[key]}' is already registered (entry {person_id})")
+
+    @staticmethod
+    def _registered(session: Session, keys: list[str]) -> dict[str, int]:
+        """Which of these name keys belong to a pending or active entry, and to which."""
+        rows = session.execute(
+            select(Alias.key, Alias.person_id)
             .join(Person, Person.id == Alias.person_id)
             .where(Alias.key.in_(keys), Person.status != "revoked")
-            .limit(1)
-        ).first()
-        if clash is not None:
-            raise RegistryError(f"'{clash.name}' is already registered (entry {clash.person_id})")
+        )
+        return {key: person_id for key, person_id in rows}
 
     def _new_person(self, names: list[str], note: str, status: str, contact: str) -> Person:
         if status not in ("active", "pending"):
@@ -247,35 +266,36 @@ class OptoutStore:
             )
         return person
 
-    def _parse_csv(self, handle: TextIO) -> tuple[list[tuple[list[str], str]], list[str]]:
+    def _parse_csv(
+        self, handle: TextIO
+    ) -> tuple[list[tuple[int, list[str], tuple[list[str], str]]], list[tuple[int, str]]]:
+        """Valid rows as (line, name keys, (names, note)), and the bad rows' messages."""
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None or [h.strip().lower() for h in header] != CSV_COLUMNS:
             raise RegistryError(f"line 1: the header row must be {','.join(CSV_COLUMNS)}")
-        good: list[tuple[list[str], str]] = []
-        errors: list[str] = []
+        good: list[tuple[int, list[str], tuple[list[str], str]]] = []
+        errors: list[tuple[int, str]] = []
         seen: dict[str, int] = {}
         for row in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(CSV_COLUMNS):
-                errors.append(
-                    f"line {line}: expected 3 columns (name,aliases,note), got {len(row)}"
-                )
+                errors.append((line, f"expected 3 columns (name,aliases,note), got {len(row)}"))
                 continue
             name, aliases, note = row
             try:
                 names = self._validated_names(name, aliases.split("|") if aliases else [])
             except RegistryError as error:
-                errors.append(f"line {line}: {error}")
+                errors.append((line, str(error)))
                 continue
-            key = forms(self._normalizer, names[0])[0]
-            if key in seen:
-                errors.append(f"line {line}: duplicate of line {seen[key]} ('{names[0]}')")
+            keys = [forms(self._normalizer, n)[0] for n in names]
+            if keys[0] in seen:
+                errors.append((line, f"duplicate of line {seen[keys[0]]} ('{names[0]}')"))
                 continue
-            seen[key] = line
-            good.append((names, note))
+            seen[keys[0]] = line
+            good.append((line, keys, (names, note)))
         return good, errors
 
     def _bulk_add(self, rows: list[tuple[list[str], str]], actor: str) -> int:
@@ -284,7 +304,6 @@ class OptoutStore:
         for start in range(0, len(rows), _BATCH):
             batch = rows[start : start + _BATCH]
             with self._session() as session, session.begin():
-                self._refuse_duplicates(session, [names[0] for names, _ in batch])
                 now = utcnow()
                 ids = session.scalars(
                     insert(Person).returning(Person.id, sort_by_parameter_order=True),

@@ -1,0 +1,58 @@
+"""Stated ages and minor-denoting words, in English and Chinese."""
+
+import pytest
+
+from depiction import Engine
+from depiction.detectors.minors import parse_age
+
+
+@pytest.mark.parametrize(
+    ("prompt", "age"),
+    [
+        ("a 12-year-old girl", 12),
+        ("twelve year old boy", 12),
+        ("she is 15 years old", 15),
+        ("13yo", 13),
+        ("aged 9", 9),
+        ("anime girl who is canonically 11", 11),
+        ("十四岁的女孩", 14),
+        ("12岁男孩", 12),
+        ("十七歲", 17),
+    ],
+)
+def test_stated_ages_under_18_are_minor_signals(engine: Engine, prompt: str, age: int) -> None:
+    ages = [s.data.get("age") for s in engine.check(prompt).signals if s.kind == "minor"]
+    assert age in ages
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "an 18 year old",
+        "a 12 year old whisky",
+        "she is 5 feet tall",
+        "岁月如歌",
+        "a 30-year-old chef",
+    ],
+)
+def test_adult_ages_and_non_ages_are_not_minors(engine: Engine, prompt: str) -> None:
+    assert "minor" not in {s.kind for s in engine.check(prompt).signals}
+
+
+@pytest.mark.parametrize(
+    "prompt", ["a schoolgirl", "two kids", "萝莉", "未成年人", "a loli", "小学生"]
+)
+def test_minor_words(engine: Engine, prompt: str) -> None:
+    assert "minor" in {s.kind for s in engine.check(prompt).signals}
+
+
+def test_parse_age_reads_chinese_numerals() -> None:
+    assert [parse_age(t) for t in ["七", "十", "十二", "二十", "三十五", "两"]] == [
+        7,
+        10,
+        12,
+        20,
+        35,
+        2,
+    ]
+    assert parse_age("abc") is None
