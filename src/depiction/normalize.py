@@ -66,6 +66,7 @@ _LEET = str.maketrans(
 )
 _LEET_CHARS = frozenset("0134578@$")
 _TOKEN = re.compile(r"(?:[^\W_]|[@$])+", re.UNICODE)
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
 HAN_RUN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
@@ -145,7 +146,14 @@ class Normalizer:
 
     def fold_term(self, term: str) -> str:
         """Fold a lexicon term exactly as prompts are folded, so both sides meet."""
-        return _word_view(self._fold(term)).text.strip()
+        if term.isascii():
+            words = _ASCII_WORD.findall(term.lower())
+            if all(len(w) > 1 and w.isalpha() for w in words) and not _LEET_CHARS.intersection(
+                term
+            ):
+                return " ".join(words)  # plain words: the general path would give the same
+            return " ".join(token for token, _ in _tokens(term.lower(), None))
+        return " ".join(token for token, _ in _tokens(self._fold(term).text, None))
 
     def _fold(self, text: str) -> MappedText:
         if text.isascii():  # the common case: lower-casing is the whole fold
@@ -190,13 +198,18 @@ def _is_latin(char: str) -> bool:
     return code < 0x250 or 0x1E00 <= code <= 0x1EFF
 
 
+def _tokens(text: str, origin: tuple[int, ...] | None) -> list[tuple[str, tuple[int, ...]]]:
+    """Folded word tokens, each with its origin indices (none when `origin` is None)."""
+    tokens = [
+        (_fold_token(m.group()), origin[m.start() : m.end()] if origin is not None else ())
+        for m in _TOKEN.finditer(text)
+    ]
+    return _join_spaced_letters(tokens)
+
+
 def _word_view(folded: MappedText) -> MappedText:
     """Tokens separated by single spaces; leet, homoglyphs and spaced-out letters folded."""
-    tokens: list[tuple[str, tuple[int, ...]]] = []
-    for match in _TOKEN.finditer(folded.text):
-        token = _fold_token(match.group())
-        tokens.append((token, folded.origin[match.start() : match.end()]))
-    tokens = _join_spaced_letters(tokens)
+    tokens = _tokens(folded.text, folded.origin)
     chars: list[str] = []
     origin: list[int] = []
     for position, (token, token_origin) in enumerate(tokens):
@@ -209,6 +222,8 @@ def _word_view(folded: MappedText) -> MappedText:
 
 
 def _fold_token(token: str) -> str:
+    if token.isascii() and token.isalpha():  # a plain word: nothing to fold
+        return token
     has_latin = any("a" <= c <= "z" for c in token)
     if has_latin and not _HOMOGLYPH_CHARS.isdisjoint(token):
         token = token.translate(_HOMOGLYPHS)

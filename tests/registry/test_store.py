@@ -76,6 +76,8 @@ def test_csv_import_and_export_round_trip(store: OptoutStore, tmp_path: Path) ->
     assert copy.import_csv(io.StringIO(out.getvalue()), actor="import").added == 2
     assert [p.display_name for p in copy.entries()] == ["Lei Jun", "Keanu Reeves"]
     assert store.history(store.entries()[0].id)[0].action == "import"
+    later = store.add("Zhang Ziyi", actor="admin")  # ids keep counting after a bulk import
+    assert later.id > max(p.id for p in store.entries()[:2])
 
 
 def test_bad_csv_rows_block_the_import_unless_skipped(store: OptoutStore) -> None:

@@ -1,7 +1,7 @@
 """Find registered people in a prompt: exact forms by hashing, misspellings by rapidfuzz.
 
-Built once over every active alias form, the index holds only numbers (64-bit hashes in
-sorted NumPy arrays), so a million people fit in a few hundred MB and build in seconds.
+Built once over every active alias form, the index holds only numbers (Python's 64-bit
+string hashes, stable within a process, in sorted NumPy arrays), so a million people fit in a few hundred MB and build in seconds.
 A prompt is cut into candidate windows — runs of 1-4 Latin tokens, and substrings of
 Chinese runs — whose hashes are looked up all at once.
 
@@ -22,7 +22,6 @@ from rapidfuzz.distance import Levenshtein
 
 from depiction.normalize import HAN_RUN, MappedText
 
-_MASK = (1 << 64) - 1
 _MAX_TOKENS = 4
 _MAX_HAN = 10
 _FUZZY_MIN_CHARS = 8
@@ -39,10 +38,6 @@ class NameMatch:
     fuzzy: bool
 
 
-def _hash(text: str) -> int:
-    return hash(text) & _MASK
-
-
 class NameIndex:
     """The matcher over one snapshot of the registry."""
 
@@ -57,12 +52,12 @@ class NameIndex:
         for person_id, joined in rows:
             variants = joined.split("|")
             for form in variants:
-                exact_hashes.append(_hash(form))
+                exact_hashes.append(hash(form))
                 exact_people.append(person_id)
             tokens = variants[0].split(" ")
             if len(tokens) < 2:
                 continue
-            initials.setdefault(_hash(f"{tokens[0][0]} {tokens[-1]}"), set()).add(person_id)
+            initials.setdefault(hash(f"{tokens[0][0]} {tokens[-1]}"), set()).add(person_id)
             if len(variants[0]) >= _FUZZY_MIN_CHARS:
                 row = len(fuzzy_names)
                 fuzzy_names.append(variants[0])
@@ -89,7 +84,7 @@ class NameIndex:
         if not windows:
             return []
         found: dict[int, NameMatch] = {}
-        hashes = np.fromiter((_hash(w[0]) for w in windows), dtype=np.uint64, count=len(windows))
+        hashes = np.fromiter((hash(w[0]) for w in windows), dtype=np.int64, count=len(windows))
         for index, person_id in _lookup(self._exact, hashes):
             _, start, end, _ = windows[index]
             found.setdefault(person_id, NameMatch(person_id, start, end, fuzzy=False))
@@ -98,7 +93,7 @@ class NameIndex:
         return sorted(found.values(), key=lambda m: m.start)
 
     def _fuzzy(self, windows: list[tuple[str, int, int, int]]) -> Iterable[tuple[int, int, int]]:
-        candidates = [w for w in windows if w[3] >= 2 and len(w[0]) >= _FUZZY_MIN_CHARS - 2]
+        candidates = [w for w in windows if 2 <= w[3] <= 3 and len(w[0]) >= _FUZZY_MIN_CHARS - 2]
         if not candidates or not self._fuzzy_names:
             return
         keys: list[int] = []
@@ -109,7 +104,7 @@ class NameIndex:
                 keys.append(key)
                 owners.append(position)
         seen: set[tuple[int, int]] = set()
-        for index, row in _lookup(self._blocks, np.array(keys, dtype=np.uint64)):
+        for index, row in _lookup(self._blocks, np.array(keys, dtype=np.int64)):
             position = owners[index]
             if (position, row) in seen:
                 continue
@@ -122,11 +117,11 @@ class NameIndex:
 
 
 def _block_keys(first: str, last: str) -> tuple[int, int]:
-    return _hash(f"<{first[:3]} {last[:3]}"), _hash(f">{first[-3:]} {last[-3:]}")
+    return hash(f"<{first[:3]} {last[:3]}"), hash(f">{first[-3:]} {last[-3:]}")
 
 
 def _sorted_pairs(hashes: list[int], values: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    keys = np.array(hashes, dtype=np.uint64)
+    keys = np.array(hashes, dtype=np.int64)
     order = np.argsort(keys, kind="stable")
     return keys[order], np.array(values, dtype=np.int64)[order]
 
@@ -136,11 +131,13 @@ def _lookup(index: tuple[np.ndarray, np.ndarray], hashes: np.ndarray) -> Iterabl
     keys, values = index
     if not len(keys) or not len(hashes):
         return
-    lower = np.searchsorted(keys, hashes, side="left")
-    upper = np.searchsorted(keys, hashes, side="right")
-    for position in np.nonzero(upper > lower)[0]:
-        for slot in range(lower[position], upper[position]):
+    lower = np.searchsorted(keys, hashes)
+    hit = keys[np.minimum(lower, len(keys) - 1)] == hashes
+    for position in np.flatnonzero(hit):
+        slot = int(lower[position])
+        while slot < len(keys) and keys[slot] == hashes[position]:
             yield int(position), int(values[slot])
+            slot += 1
 
 
 def _windows(text: str) -> list[tuple[str, int, int, int]]:

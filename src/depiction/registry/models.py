@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 STATUSES = ("pending", "active", "revoked")
@@ -78,3 +78,43 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+ARTIST_KINDS = ("individual", "studio", "movement", "franchise")
+
+
+class Artist(Base):
+    """An artist, studio, movement or franchise whose style a prompt may name."""
+
+    __tablename__ = "artist"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(12))
+    born: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    died: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    living_override: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    opted_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(Text, default="")
+    aliases: Mapped[list[ArtistAlias]] = relationship(
+        back_populates="artist", cascade="all, delete-orphan", order_by="ArtistAlias.id"
+    )
+
+    @property
+    def living(self) -> bool:
+        """Living unless a death year is known; an explicit override wins."""
+        if self.living_override is not None:
+            return self.living_override
+        return self.kind == "individual" and self.died is None
+
+
+class ArtistAlias(Base):
+    """Another name of an artist (any script or romanization)."""
+
+    __tablename__ = "artist_alias"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    artist_id: Mapped[int] = mapped_column(ForeignKey("artist.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    artist: Mapped[Artist] = relationship(back_populates="aliases")

@@ -9,6 +9,8 @@ it is registered as an alias of its own.
 
 from __future__ import annotations
 
+from functools import cache
+
 from pypinyin import lazy_pinyin
 
 from depiction.normalize import Normalizer, is_han
@@ -51,11 +53,25 @@ def _order_variants(tokens: list[str]) -> set[str]:
     return forms
 
 
+# Family names read differently from the same character elsewhere (单 is dān, as a name shàn).
+_SURNAME_READINGS = {
+    "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "朴": "piao", "查": "zha", "盖": "ge",
+    "区": "ou", "乐": "yue", "翟": "zhai", "缪": "miao", "覃": "qin", "尉迟": "yuchi", "万俟": "moqi",
+    "长孙": "zhangsun", "单于": "chanyu",
+}  # fmt: skip
+
+
+@cache
+def _char_pinyin(char: str) -> str:
+    """One character's most common reading; cached, since names reuse a few thousand characters."""
+    return "".join(lazy_pinyin(char))
+
+
 def _pinyin_variants(han: str) -> set[str]:
     """Family name first (Chinese order) and last (Western order), given name joined."""
     if not 2 <= len(han) <= 4:
         return set()
     split = 2 if han[:2] in _COMPOUND_SURNAMES and len(han) > 2 else 1
-    family = "".join(lazy_pinyin(han[:split]))
-    given = "".join(lazy_pinyin(han[split:]))
+    family = _SURNAME_READINGS.get(han[:split]) or "".join(map(_char_pinyin, han[:split]))
+    given = "".join(map(_char_pinyin, han[split:]))
     return {f"{family} {given}", f"{given} {family}", f"{family}{given}"}

@@ -1,0 +1,167 @@
+"""The opt-out registry at scale: import, matcher build, memory and per-prompt match latency.
+
+    python benchmarks/bench_optout.py [--people 1000000] [--database-url URL]
+
+Generates N synthetic people with realistic names from several cultures (English, Spanish,
+Chinese in characters, Japanese, Indian, Arabic, Russian in Cyrillic), each with 1-3
+aliases, writes them as the CSV that `depiction optout import` reads, imports them into a
+fresh SQLite file (or the given database), builds the matcher, and matches 10,000 prompts of
+realistic length, a tenth of them naming a registered person (some misspelt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import random
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from depiction.normalize import Normalizer
+from depiction.registry.matcher import NameIndex
+from depiction.registry.store import OptoutStore
+
+GIVEN = {
+    "english": "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan Joseph Jessica Thomas Sarah Charles Karen Olivia Emma Ava Sophia Noah Liam Mason Ethan Logan Lucas".split(),
+    "spanish": "Alejandro Sofia Mateo Valentina Santiago Isabella Diego Camila Javier Lucia Carlos Elena Andres Paula Miguel Carmen".split(),
+    "japanese": "Haruto Yui Sota Aoi Ren Hina Yuto Sakura Riku Mio Kaito Yuna Hiroshi Akiko Takeshi Naoko".split(),
+    "indian": "Aarav Ananya Vihaan Diya Arjun Priya Rohan Isha Karan Neha Rahul Pooja Vikram Sneha Aditya Kavya".split(),
+    "arabic": "Mohammed Fatima Ahmed Aisha Omar Mariam Ali Layla Hassan Noor Yusuf Zainab Khalid Salma Ibrahim Huda".split(),
+    "russian": "Ivan Anastasia Dmitri Olga Sergei Natalia Alexei Tatiana Mikhail Elena Nikolai Irina Pavel Svetlana".split(),
+}
+SYLLABLES = {
+    "english": (
+        "har wil son ford ham ley ton wood brook stan mor ing ber well craft",
+        "son ton ley ford er man",
+    ),
+    "spanish": ("gar mar rod fer nan her lo pez gon za ram ir tor res cas", "ez es ado ero ano"),
+    "japanese": ("ta ka ha shi wa mo ri ya ma su zu ki to na ga", "moto mura shita kawa da no"),
+    "indian": ("sha kap pat raj mal hot ver ban na ku mar chan dra", "ma ar el ani war"),
+    "arabic": ("al ha mad kar zah ra sul man far uq nas ir kha", "i an awi oun ah"),
+    "russian": ("iva pet smir kuz pop vol sok leb koz nov mor fed", "ov ev in sky enko"),
+}
+CYRILLIC = str.maketrans("abvgdezijklmnoprstufhc", "абвгдезийклмнопрстуфхц")
+HAN_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+HAN_GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉玲建国志红燕云飞鑫宇浩然子轩梓涵一诺欣怡嘉琪思远晨曦雨桐俊熙"
+FILLER = (
+    "a portrait of at the beach in a red coat walking through a rainy city street at night "
+    "cinematic lighting oil painting watercolor with a dog in the park sunset golden hour "
+    "studio photo wearing a hat reading a book on stage giving a speech 4k detailed"
+).split()
+
+
+def surname(rng: random.Random, culture: str) -> str:
+    stems, endings = (part.split() for part in SYLLABLES[culture])
+    return (
+        "".join(rng.choice(stems) for _ in range(rng.randint(1, 3))) + rng.choice(endings)
+    ).capitalize()
+
+
+def person(rng: random.Random) -> tuple[str, list[str]]:
+    """A display name and 0-2 more aliases (so 1-3 names in all)."""
+    roll = rng.random()
+    if roll < 0.25:
+        han = rng.choice(HAN_SURNAMES) + "".join(
+            rng.choice(HAN_GIVEN) for _ in range(rng.randint(1, 2))
+        )
+        english = f"{rng.choice(GIVEN['english'])} {rng.choice(HAN_SURNAMES)}"  # an English name
+        return han, [english][: rng.randint(0, 1)]
+    culture = rng.choice(list(GIVEN))
+    first, last = rng.choice(GIVEN[culture]), surname(rng, culture)
+    aliases = [f"{first} {rng.choice('ABCDEFGHJKLMNPRSTW')}. {last}"]
+    if culture == "russian":
+        aliases.append(f"{first} {last}".lower().translate(CYRILLIC))
+    return f"{first} {last}", aliases[: rng.randint(0, 2)]
+
+
+def write_csv(path: Path, count: int, rng: random.Random) -> list[str]:
+    """Write `count` unique people; return their display names."""
+    normalizer = Normalizer()
+    seen: set[str] = set()
+    names: list[str] = []
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["name", "aliases", "note"])
+        for _ in range(count * 20):
+            if len(names) == count:
+                break
+            name, aliases = person(rng)
+            key = normalizer.fold_term(name)
+            if key in seen:
+                continue
+            seen.add(key)
+            names.append(name)
+            writer.writerow([name, "|".join(aliases), "synthetic"])
+    if len(names) < count:
+        raise SystemExit(f"only {len(names):,} distinct names could be generated")
+    return names
+
+
+def prompts(names: list[str], count: int, rng: random.Random) -> list[str]:
+    out = []
+    for _ in range(count):
+        words = [rng.choice(FILLER) for _ in range(rng.randint(10, 60))]
+        if rng.random() < 0.1:
+            name = rng.choice(names)
+            if rng.random() < 0.3 and len(name) > 10 and name.isascii():
+                cut = rng.randrange(3, len(name))
+                name = name[:cut] + name[cut + 1 :]  # a one-letter misspelling
+            words.insert(rng.randrange(len(words)), name)
+        out.append(" ".join(words))
+    return out
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    rng = random.Random(7)
+    folder = Path(tempfile.mkdtemp(prefix="depiction-bench-"))
+    csv_path = folder / "people.csv"
+    names = write_csv(csv_path, args.people, rng)
+    store = OptoutStore(args.database_url or f"sqlite:///{folder / 'registry.db'}")
+
+    started = time.perf_counter()
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        result = store.import_csv(handle, actor="bench")
+    import_s = time.perf_counter() - started
+    assert not result.errors, result.errors[:3]
+
+    gc.collect()
+    before = rss_mib()
+    started = time.perf_counter()
+    index = NameIndex(store.active_forms())
+    build_s = time.perf_counter() - started
+    after = rss_mib()
+
+    normalizer = Normalizer()
+    texts = [normalizer.normalize(p) for p in prompts(names, 10_000, rng)]
+    latencies, hits = [], 0
+    for text in texts:
+        t0 = time.perf_counter()
+        hits += bool(index.find(text.words))
+        latencies.append((time.perf_counter() - t0) * 1000)
+    latencies.sort()
+    print(f"people imported        {result.added:>12,}")
+    print(f"indexed forms          {index.size:>12,}")
+    print(f"import                 {import_s:>12.1f} s")
+    print(f"matcher build          {build_s:>12.1f} s")
+    print(
+        f"process peak RSS       {after:>12,.0f} MiB (matcher build added {after - before:,.0f} MiB)"
+    )
+    print(f"match p50              {statistics.median(latencies):>12.3f} ms")
+    print(f"match p99              {latencies[int(len(latencies) * 0.99) - 1]:>12.3f} ms")
+    print(f"prompts with a match   {hits:>12,} of {len(texts):,}")
+
+
+if __name__ == "__main__":
+    main()
