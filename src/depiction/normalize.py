@@ -147,12 +147,12 @@ class Normalizer:
     def fold_term(self, term: str) -> str:
         """Fold a lexicon term exactly as prompts are folded, so both sides meet."""
         if term.isascii():
-            words = _ASCII_WORD.findall(term.lower())
-            if all(len(w) > 1 and w.isalpha() for w in words) and not _LEET_CHARS.intersection(
-                term
-            ):
+            lowered = term.lower()
+            words = _ASCII_WORD.findall(lowered)
+            plain = "".join(words).isalpha() and "@" not in lowered and "$" not in lowered
+            if plain and not _spaced(words):
                 return " ".join(words)  # plain words: the general path would give the same
-            return " ".join(token for token, _ in _tokens(term.lower(), None))
+            return " ".join(token for token, _ in _tokens(lowered, None))
         return " ".join(token for token, _ in _tokens(self._fold(term).text, None))
 
     def _fold(self, text: str) -> MappedText:
@@ -230,6 +230,16 @@ def _fold_token(token: str) -> str:
     if has_latin and not _LEET_CHARS.isdisjoint(token):
         token = token.translate(_LEET)
     return token
+
+
+def _spaced(words: list[str]) -> bool:
+    """Whether three single letters follow each other (which the word view would join)."""
+    run = 0
+    for word in words:
+        run = run + 1 if len(word) == 1 else 0
+        if run == 3:
+            return True
+    return False
 
 
 def _join_spaced_letters(

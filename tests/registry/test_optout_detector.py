@@ -1,17 +1,18 @@
 """The opt-out registry through the whole engine: refusals, privacy, refresh without restart."""
 
+import sqlite3
 import time
 
 import pytest
 
 from depiction import Engine
-from depiction.detectors import optout
+from depiction.registry import refresh
 from depiction.registry.store import OptoutStore
 
 
 @pytest.fixture
 def engine(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Engine:
-    monkeypatch.setattr(optout, "REFRESH_SECONDS", 0.0)
+    monkeypatch.setattr(refresh, "REFRESH_SECONDS", 0.0)
     OptoutStore(sqlite_url).add(
         "Scarlett Johansson", ["斯嘉丽·约翰逊"], "private note", actor="admin"
     )
@@ -43,22 +44,18 @@ def test_changes_take_effect_without_a_restart(engine: Engine, sqlite_url: str) 
 
 
 def test_refresh_is_rate_limited(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(optout, "REFRESH_SECONDS", 3600.0)
+    monkeypatch.setattr(refresh, "REFRESH_SECONDS", 3600.0)
     engine = Engine.default(database_url=sqlite_url)
     OptoutStore(sqlite_url).add("Keanu Reeves", actor="admin")
     assert engine.check("Keanu Reeves").action == "allow"  # not yet re-read: cheap checks
-    monkeypatch.setattr(optout, "REFRESH_SECONDS", 0.0)
+    monkeypatch.setattr(refresh, "REFRESH_SECONDS", 0.0)
     time.sleep(0.01)
     assert engine.check("Keanu Reeves").action == "refuse"
 
 
-def test_unreachable_registry_at_check_time_fails_closed(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def unavailable(self: OptoutStore) -> int:
-        raise RuntimeError("connection refused")
-
-    monkeypatch.setattr(OptoutStore, "version", unavailable)
+def test_broken_registry_at_check_time_fails_closed(engine: Engine, sqlite_url: str) -> None:
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as connection:
+        connection.execute("DROP TABLE optout_audit")  # the registry breaks under a running engine
     decision = engine.check("a cat on a sofa")
     assert decision.action == "refuse"
     assert decision.rules[0].id == "system.detector_error"

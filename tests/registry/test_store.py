@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from depiction.errors import RegistryError
+from depiction.registry import bulk
 from depiction.registry.store import OptoutStore
 
 
@@ -115,3 +116,17 @@ def test_unreachable_database_is_a_clear_error() -> None:
         OptoutStore("postgresql+psycopg://u:secret@127.0.0.1:1/x")
     with pytest.raises(RegistryError, match="invalid database URL"):
         OptoutStore("nosuchdialect://x")
+
+
+def test_big_imports_validate_in_worker_processes(
+    store: OptoutStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk, "PARALLEL_ROWS", 2)
+    monkeypatch.setattr(bulk, "BATCH", 2)  # several chunks and several insert batches
+    rows = "".join(f"Person{i:03d} Example,,\n" for i in range(7))
+    result = store.import_csv(
+        io.StringIO("name,aliases,note\n" + rows + "雷军,Lei Jun,\n"), actor="import"
+    )
+    assert (result.added, result.errors) == (8, [])
+    assert [p.display_name for p in store.entries()][-2:] == ["Person006 Example", "雷军"]
+    assert store.entries()[-1].aliases == ["Lei Jun"]

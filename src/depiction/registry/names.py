@@ -9,11 +9,14 @@ it is registered as an alias of its own.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from pypinyin import lazy_pinyin
 
-from depiction.normalize import Normalizer, is_han
+from depiction.normalize import HAN_RUN, Normalizer, is_han
+
+_HAN_WITH_SPACES = re.compile(f"(?:{HAN_RUN.pattern}| )+")
 
 # Two-character Chinese family names, so 欧阳娜娜 reads "ouyang nana", not "ou yangnana".
 _COMPOUND_SURNAMES = frozenset(
@@ -24,7 +27,7 @@ _COMPOUND_SURNAMES = frozenset(
 def name_key(normalizer: Normalizer, name: str) -> str:
     """The folded form of a name: Latin tokens separated by one space, Han with no spaces."""
     key = normalizer.fold_term(name)
-    if key and all(is_han(c) or c == " " for c in key):
+    if key and is_han(key[0]) and _HAN_WITH_SPACES.fullmatch(key):
         key = key.replace(" ", "")
     return key
 

@@ -8,27 +8,28 @@ Alembic migrations the first time a store opens a database.
 from __future__ import annotations
 
 import csv
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TextIO
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Connection, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from depiction.errors import RegistryError
 from depiction.normalize import Normalizer
+from depiction.registry.bulk import (
+    BATCH,
+    CSV_COLUMNS,
+    Name,
+    Row,
+    bulk_insert,
+    parse_csv,
+    validated_names,
+)
 from depiction.registry.database import open_database
 from depiction.registry.models import STATUSES, Alias, AuditEntry, Person, utcnow
-from depiction.registry.names import forms
-
-CSV_COLUMNS = ["name", "aliases", "note"]
-MAX_NAME_CHARS = 200
-_BATCH = 20_000
-_ID_ATTEMPTS = 5
 
 
 class PersonRecord(BaseModel):
@@ -58,24 +59,6 @@ class AuditRecord(BaseModel):
     at: datetime
     before: dict[str, Any] | None
     after: dict[str, Any] | None
-
-
-@dataclass(frozen=True)
-class _Name:
-    """A validated name with its matcher forms, computed once."""
-
-    text: str
-    forms: list[str]
-
-    @property
-    def key(self) -> str:
-        return self.forms[0]
-
-    def alias_row(self) -> dict[str, str]:
-        return {"name": self.text, "key": self.key, "forms": "|".join(self.forms)}
-
-
-_Row = tuple[list[_Name], str]
 
 
 @dataclass(frozen=True)
@@ -145,7 +128,7 @@ class OptoutStore:
         contact: str = "",
     ) -> PersonRecord:
         """Register a person (admin: `active` at once; self-service requests: `pending`)."""
-        names = self._validated_names(name, aliases)
+        names = validated_names(self._normalizer, name, aliases)
         with self._session() as session, session.begin():
             self._refuse_duplicates(session, names)
             person = self._new_person(names, note, status, contact)
@@ -173,11 +156,11 @@ class OptoutStore:
 
     def import_csv(self, handle: TextIO, *, actor: str, skip_bad: bool = False) -> ImportResult:
         """Import `name,aliases,note` rows; all or nothing unless `skip_bad`."""
-        parsed, errors = self._parse_csv(handle)
-        good: list[_Row] = []
+        parsed, errors = parse_csv(handle)
+        good: list[Row] = []
         with self._session() as session:
-            for start in range(0, len(parsed), _BATCH):
-                batch = parsed[start : start + _BATCH]
+            for start in range(0, len(parsed), BATCH):
+                batch = parsed[start : start + BATCH]
                 taken = self._registered(session, [names[0].key for _, (names, _) in batch])
                 for line, (names, note) in batch:
                     if names[0].key in taken:
@@ -190,7 +173,7 @@ class OptoutStore:
         messages = [f"line {line}: {message}" for line, message in sorted(errors)]
         if errors and not skip_bad:
             return ImportResult(0, messages)
-        return ImportResult(self._bulk_add(good, actor), messages)
+        return ImportResult(bulk_insert(self._engine, good, actor), messages)
 
     def export_csv(self, out: TextIO, status: str | None = "active") -> int:
         """Write entries as CSV with a header row; returns the number of rows."""
@@ -227,26 +210,7 @@ class OptoutStore:
             _audit(session, person.id, action, actor, before, person.snapshot())
             return _record(person)
 
-    def _validated_names(self, name: str, aliases: Iterable[str]) -> list[_Name]:
-        names: list[_Name] = []
-        for raw in (name, *aliases):
-            clean = " ".join(raw.split())
-            if not clean:
-                if raw is name:
-                    raise RegistryError("name is empty")
-                continue
-            if len(clean) > MAX_NAME_CHARS:
-                raise RegistryError(
-                    f"name '{clean[:40]}…' is longer than {MAX_NAME_CHARS} characters"
-                )
-            variant_forms = forms(self._normalizer, clean)
-            if not variant_forms:
-                raise RegistryError(f"name '{clean}' has no letters to match on")
-            if all(n.key != variant_forms[0] for n in names):
-                names.append(_Name(clean, variant_forms))
-        return names
-
-    def _refuse_duplicates(self, session: Session, names: list[_Name]) -> None:
+    def _refuse_duplicates(self, session: Session, names: list[Name]) -> None:
         taken = self._registered(session, [n.key for n in names])
         for name in names:
             if name.key in taken:
@@ -264,7 +228,7 @@ class OptoutStore:
         )
         return {key: person_id for key, person_id in rows}
 
-    def _new_person(self, names: list[_Name], note: str, status: str, contact: str) -> Person:
+    def _new_person(self, names: list[Name], note: str, status: str, contact: str) -> Person:
         if status not in ("active", "pending"):
             raise RegistryError(f"a new entry is 'active' or 'pending', not '{status}'")
         now = utcnow()
@@ -279,95 +243,6 @@ class OptoutStore:
         )
         person.aliases.extend(Alias(**name.alias_row()) for name in names)
         return person
-
-    def _parse_csv(self, handle: TextIO) -> tuple[list[tuple[int, _Row]], list[tuple[int, str]]]:
-        """Valid rows with their line numbers, and the bad rows' (line, message)."""
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None or [h.strip().lower() for h in header] != CSV_COLUMNS:
-            raise RegistryError(f"line 1: the header row must be {','.join(CSV_COLUMNS)}")
-        good: list[tuple[int, _Row]] = []
-        errors: list[tuple[int, str]] = []
-        seen: dict[str, int] = {}
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(CSV_COLUMNS):
-                errors.append((line, f"expected 3 columns (name,aliases,note), got {len(row)}"))
-                continue
-            name, aliases, note = row
-            try:
-                names = self._validated_names(name, aliases.split("|") if aliases else [])
-            except RegistryError as error:
-                errors.append((line, str(error)))
-                continue
-            if names[0].key in seen:
-                errors.append((line, f"duplicate of line {seen[names[0].key]} ('{names[0].text}')"))
-                continue
-            seen[names[0].key] = line
-            good.append((line, (names, note)))
-        return good, errors
-
-    def _bulk_add(self, rows: list[_Row], actor: str) -> int:
-        """Insert in batches, each in one transaction, retried if another writer took its ids."""
-        for start in range(0, len(rows), _BATCH):
-            batch = rows[start : start + _BATCH]
-            for attempt in range(_ID_ATTEMPTS):
-                try:
-                    with self._engine.begin() as connection:
-                        _insert_batch(connection, batch, actor)
-                    break
-                except IntegrityError as error:
-                    if attempt == _ID_ATTEMPTS - 1:
-                        raise RegistryError(
-                            f"import kept colliding with other writers: {error.orig}"
-                        ) from error
-        return len(rows)
-
-
-def _insert_batch(connection: Connection, batch: list[_Row], actor: str) -> None:
-    """Plain DB-API `executemany` with ids assigned here: a million people import in seconds.
-
-    The ORM's per-row work (RETURNING ids, type processing) costs ten times more. Ids start
-    after the current maximum; if a concurrent writer takes one first, the primary key makes
-    the transaction fail and the caller retries the batch.
-    """
-    first = (connection.scalar(select(func.max(Person.id))) or 0) + 1
-    now = utcnow()
-    sqlite = connection.dialect.name == "sqlite"
-    stamp: datetime | str = now.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else now
-    people: list[tuple[Any, ...]] = []
-    aliases: list[tuple[Any, ...]] = []
-    audit: list[tuple[Any, ...]] = []
-    for person_id, (names, note) in enumerate(batch, start=first):
-        people.append((person_id, names[0].text, "active", note, "", stamp, stamp, stamp))
-        aliases.extend((person_id, n.text, n.key, "|".join(n.forms)) for n in names)
-        after = {
-            "display_name": names[0].text,
-            "aliases": [n.text for n in names[1:]],
-            "status": "active",
-            "note": note,
-        }
-        audit.append(
-            (person_id, "import", actor, stamp, None, json.dumps(after, ensure_ascii=False))
-        )
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    for table, columns, values in (
-        (
-            "optout_person",
-            "id, display_name, status, note, contact, created_at, updated_at, verified_at",
-            people,
-        ),
-        ("optout_alias", "person_id, name, key, forms", aliases),
-        ("optout_audit", "person_id, action, actor, at, before, after", audit),
-    ):
-        marks = ", ".join([mark] * columns.count(",") + [mark])
-        connection.exec_driver_sql(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
-    if connection.dialect.name == "postgresql":  # keep the id sequence ahead of explicit ids
-        connection.exec_driver_sql(
-            "SELECT setval(pg_get_serial_sequence('optout_person', 'id'), (SELECT max(id) FROM optout_person))"
-        )
 
 
 def _audit(
