@@ -2,7 +2,7 @@
 
 import typer
 
-from depiction.cli import check, optout, policy
+from depiction.cli import artists, check, optout, policy
 
 app = typer.Typer(
     help="Precise, harm-focused decisions for image-generation requests.",
@@ -13,6 +13,7 @@ app = typer.Typer(
 app.command()(check.check)
 app.add_typer(policy.app, name="policy")
 app.add_typer(optout.app, name="optout")
+app.add_typer(artists.app, name="artists")
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
+from depiction.detectors.artists import ArtistsDetector
 from depiction.detectors.base import Detector
 from depiction.detectors.context import ContextDetector
 from depiction.detectors.deception import DeceptionDetector
@@ -31,6 +32,7 @@ BUILTIN_DETECTORS: dict[str, type[Detector]] = {
         MinorsDetector,
         RealPersonDetector,
         OptoutDetector,
+        ArtistsDetector,
         EditReferenceDetector,
         ViolenceDetector,
         SelfHarmDetector,

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from depiction.decision import PRECEDENCE, Action, RuleHit, Signal
 from depiction.errors import PolicyError
 from depiction.policy.loader import Policy
-from depiction.policy.rewrite import apply_rewrites
-from depiction.policy.schema import PLACEHOLDER
+from depiction.policy.rewrite import apply_rewrites, leaves_nothing
+from depiction.policy.schema import PLACEHOLDER, Rule
 
 
 @dataclass(frozen=True)
@@ -40,19 +40,29 @@ def evaluate(policy: Policy, prompt: str, mode: str, lang: str, signals: list[Si
             matched.append(compiled.rule)
     action: Action = max((r.effect for r in matched), key=PRECEDENCE.__getitem__, default="allow")
     winners = [rule for rule in matched if rule.effect == action]
-    hits = [
-        RuleHit(
-            id=rule.id,
-            category=rule.category,
-            effect=rule.effect,
-            explanation=render_explanation(rule.explanation, signals),
-        )
+    if action != "revise":
+        return Outcome(action, [_hit(r, r.explanation, action, signals) for r in winners], None)
+    rewrites = [r.rewrite for r in winners if r.rewrite is not None]
+    revised = apply_rewrites(prompt, rewrites, signals)
+    emptied = [
+        (rule, rule.rewrite.refuse_if_empty)
         for rule in winners
+        if rule.rewrite is not None
+        and rule.rewrite.refuse_if_empty
+        and leaves_nothing(revised, rule.rewrite.filler)
     ]
-    revised = None
-    if action == "revise":
-        revised = apply_rewrites(prompt, [r.rewrite for r in winners if r.rewrite], signals)
-    return Outcome(action, hits, revised)
+    if emptied:  # nothing but the restricted part was asked for
+        return Outcome("refuse", [_hit(r, text, "refuse", signals) for r, text in emptied], None)
+    return Outcome("revise", [_hit(r, r.explanation, "revise", signals) for r in winners], revised)
+
+
+def _hit(rule: Rule, template: str, effect: Action, signals: list[Signal]) -> RuleHit:
+    return RuleHit(
+        id=rule.id,
+        category=rule.category,
+        effect=effect,
+        explanation=render_explanation(template, signals),
+    )
 
 
 def render_explanation(template: str, signals: list[Signal]) -> str:

@@ -14,32 +14,19 @@ RESERVED_NAMES = frozenset({"score", "mode", "lang", "params"})
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 """`{kind}` in an explanation quotes what that signal matched."""
 
-DEFAULT_CONNECTORS_BEFORE = [
-    "in the style of",
-    "in the manner of",
-    "in the style",
-    "style of",
-    "inspired by",
-    "art by",
-    "artwork by",
-    "painted by",
-    "drawn by",
-    "illustrated by",
-    "by",
-    "仿",
-    "模仿",
-    "参考",
-]
-DEFAULT_CONNECTORS_AFTER = [
-    "'s style",
-    "s style",
-    "style",
-    "-style",
-    "的风格",
-    "风格",
-    "的画风",
-    "画风",
-]
+DEFAULT_CONNECTORS_BEFORE = (
+    "in the style of|in the manner of|style of|inspired by|art by|artwork by|artworks by"
+    "|illustration by|illustrations by|painted by|drawn by|illustrated by|photographed by"
+    "|sketched by|designed by|created by|by|à la|a la|仿|模仿|参考|效仿"
+).split("|")
+DEFAULT_CONNECTORS_AFTER = (
+    "'s style|’s style|s' style|-style|style|-inspired|inspired|的风格|风格|的画风|画风|的笔触|笔触|式"
+).split("|")
+DEFAULT_CONNECTORS_WRAPPING = ["in", "in a", "in an", "with"]
+DEFAULT_FILLER = (
+    "a an the in of by and with art artwork style painting picture image illustration drawing"
+    " 画 图 的 一 幅 张 个 风格"
+).split()
 
 
 class Rewrite(BaseModel):
@@ -56,6 +43,22 @@ class Rewrite(BaseModel):
     connectors_after: list[str] = Field(
         default_factory=lambda: list(DEFAULT_CONNECTORS_AFTER),
         description="Phrases removed with a span when they come right after it.",
+    )
+    connectors_wrapping: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_CONNECTORS_WRAPPING),
+        description="Removed before a span only when a connector follows it ('in X's style').",
+    )
+    list_kinds: list[str] = Field(
+        default_factory=list,
+        description="Signal kinds whose spans form lists with removed ones ('by X and Y').",
+    )
+    refuse_if_empty: str | None = Field(
+        default=None,
+        description="If set, a rewrite that leaves only filler words refuses with this text.",
+    )
+    filler: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_FILLER),
+        description="Words that do not count as content when judging an empty rewrite.",
     )
 
 
