@@ -15,12 +15,11 @@ import platform
 import random
 import statistics
 import time
-from pathlib import Path
 
 from depiction import Engine
 from depiction.evaluation.dataset import load_cases
 
-DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "dev_cases.jsonl"
+DEV_SET = "dev"
 ORDINARY = "a portrait of an old fisherman at dawn soft light cinematic wide shot with mist over the harbour oil painting detailed texture warm colours city street at night neon rain reflections a cat sleeping on a windowsill children playing in a park birthday cake with candles mountain landscape golden hour dramatic clouds studio lighting 35mm film grain watercolor illustration of a fox in a forest isometric pixel art castle on a hill".split()
 SENSITIVE = "nude naked blood gun shoot kill bomb passport teen girl child Obama Taylor Swift Nazi swastika dead gore arrested fake realistic photo news history museum satire".split()
 CHINESE = "一只猫 在 城市 夜晚 霓虹 雨 油画 风格 女孩 历史 博物馆 新闻 照片 裸体 血 枪 孩子 习近平 电影海报".split()

@@ -10,7 +10,6 @@ recall, for depiction's default policy and for the keyword baseline.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from depiction import Engine
 from depiction.decision import Action
@@ -18,7 +17,7 @@ from depiction.evaluation.baselines import KeywordBaseline
 from depiction.evaluation.dataset import Case, load_cases
 from depiction.evaluation.metrics import Summary, predict, summarize
 
-DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "dev_cases.jsonl"
+DEV_SET = "dev"
 
 
 def row(name: str, split: str, summary: Summary) -> str:

@@ -10,9 +10,7 @@ from depiction.evaluation.baselines import KeywordBaseline
 from depiction.evaluation.dataset import Case, load_cases
 from depiction.evaluation.metrics import Prediction, predict, summarize
 
-from .conftest import DATA
-
-CASES = load_cases(DATA / "dev_cases.jsonl")
+CASES = load_cases("dev")
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 import typer
 
-from depiction.cli import artists, check, optout, policy
+from depiction.cli import artists, check, evaluate, optout, policy
 
 app = typer.Typer(
     help="Precise, harm-focused decisions for image-generation requests.",
@@ -11,6 +11,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command()(check.check)
+app.command("eval")(evaluate.evaluate)
 app.add_typer(policy.app, name="policy")
 app.add_typer(optout.app, name="optout")
 app.add_typer(artists.app, name="artists")

@@ -8,10 +8,12 @@ from typing import Annotated
 import typer
 
 from depiction.cli.common import COLOURS, fail
+from depiction.cli.evaluate import diff
 from depiction.errors import DepictionError
 from depiction.policy import Policy, load_policy
 
-app = typer.Typer(help="Validate and explain policy files.", no_args_is_help=True)
+app = typer.Typer(help="Validate, explain and compare policy files.", no_args_is_help=True)
+app.command("diff")(diff)
 
 
 @app.command("validate")

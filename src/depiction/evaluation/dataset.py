@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -30,15 +31,54 @@ class Case(BaseModel):
     """For `restrict` cases: the span a revision must remove."""
 
 
+SHIPPED = {"dev": "dev_cases.jsonl", "xstest": "xstest.jsonl"}
+
+
+def dataset_path(name: str | Path) -> Path:
+    """A file path, or the name of a shipped dataset: "dev" (depiction's development set)
+    or "xstest" (XSTest, CC BY 4.0)."""
+    if not Path(name).exists() and str(name) in SHIPPED:
+        return Path(str(resources.files("depiction") / "data" / "benchmarks" / SHIPPED[str(name)]))
+    return Path(name)
+
+
 def load_cases(path: str | Path) -> list[Case]:
-    """Read a JSONL dataset; a malformed line is an error naming the file and line."""
+    """Read a JSONL dataset; a malformed line is an error naming the file and line.
+
+    Decision-log records (with `action` but no `expected`) are read as replay cases: the
+    logged action becomes the expectation, so a replay shows what a policy change alters.
+    """
     cases = []
-    with Path(path).open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                cases.append(Case.model_validate(json.loads(raw.decode("utf-8"))))
-            except (UnicodeDecodeError, json.JSONDecodeError, ValidationError) as error:
-                raise DataError(f"{path}:{number}: not a valid case: {error}") from error
+    try:
+        lines = dataset_path(path).read_bytes().splitlines()
+    except OSError as error:
+        raise DataError(f"cannot read dataset {path}: {error.strerror or error}") from error
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw.decode("utf-8"))
+            if isinstance(record, dict) and "expected" not in record and "action" in record:
+                record = _replay_case(record, number)
+            cases.append(Case.model_validate(record))
+        except ValidationError as error:
+            raise DataError(f"{path}:{number}: not a valid case: {_first(error)}") from error
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise DataError(f"{path}:{number}: not a valid case: {error}") from error
     return cases
+
+
+def _replay_case(record: dict[str, Any], number: int) -> dict[str, Any]:
+    categories = record.get("categories") or ["replay"]
+    return {
+        "id": str(record.get("decision_id") or record.get("id") or f"replay-{number}"),
+        "prompt": record.get("prompt", ""),
+        "mode": record.get("mode", "generate"),
+        "expected": record["action"],
+        "category": categories[0],
+    }
+
+
+def _first(error: ValidationError) -> str:
+    detail = error.errors()[0]
+    return f"{'.'.join(str(p) for p in detail['loc'])}: {detail['msg']}"

@@ -29,7 +29,7 @@ from depiction.normalize import HAN_RUN, MappedText, is_han
 _MAX_TOKENS = 4
 _MAX_HAN = 10
 _FUZZY_MIN_CHARS = 8
-_MAX_CANDIDATES = 64  # per window: common name blocks cannot blow up a check's latency
+_MAX_CANDIDATES = 64  # per blocking key: common names cannot blow up a check's latency
 TOKEN = re.compile(r"[^ ]+")
 
 
@@ -58,24 +58,29 @@ class NameIndex:
         fuzzy_people: list[int] = []
         block_hashes: list[int] = []
         block_rows: list[int] = []
+        han_first = self._han_first
         for person_id, joined in rows:
             variants = joined.split("|")
             exact_hashes.extend(map(hash, variants))
             exact_people.extend(repeat(person_id, len(variants)))
-            first_tokens.update(hash(form.partition(" ")[0]) for form in variants)
             key = variants[0]
             if is_han(key[0]):
-                self._han_first.add(key[0])
+                han_first.add(key[0])
+                first_tokens.update([hash(form.partition(" ")[0]) for form in variants[1:]])
                 continue
             tokens = key.split(" ")
+            first_tokens.update([hash(form.partition(" ")[0]) for form in variants])
             if len(tokens) < 2:
                 continue
-            initial_hashes.append(hash(f"{tokens[0][0]} {tokens[-1]}"))
+            first, last = tokens[0], tokens[-1]
+            initial_hashes.append(hash(f"{first[0]} {last}"))
             initial_people.append(person_id)
             if len(key) >= _FUZZY_MIN_CHARS:
-                last_tokens.add(hash(tokens[-1]))
-                block_hashes.extend(_block_keys(tokens[0], tokens[-1]))
-                block_rows.extend((len(fuzzy_names), len(fuzzy_names)))
+                row = len(fuzzy_names)
+                last_tokens.add(hash(last))
+                block_hashes.extend(_block_keys(first, last))
+                block_rows.append(row)
+                block_rows.append(row)
                 fuzzy_names.append(key)
                 fuzzy_people.append(person_id)
         unique_initials, owners = _unambiguous(initial_hashes, initial_people)
@@ -164,13 +169,11 @@ class NameIndex:
                 keys.append(key)
                 owners.append(position)
         seen: set[tuple[int, int]] = set()
-        tried: dict[int, int] = {}
-        for index, row in _lookup(self._blocks, np.array(keys, dtype=np.int64)):
+        for index, row in _lookup(self._blocks, np.array(keys, dtype=np.int64), _MAX_CANDIDATES):
             position = owners[index]
-            if (position, row) in seen or tried.get(position, 0) >= _MAX_CANDIDATES:
+            if (position, row) in seen:
                 continue
             seen.add((position, row))
-            tried[position] = tried.get(position, 0) + 1
             text, start, end = windows[position]
             name = self._fuzzy_names[row]
             allowed = 2 if len(name) >= 12 else 1
@@ -219,8 +222,10 @@ def _sorted_pairs(hashes: list[int], values: list[int]) -> tuple[np.ndarray, np.
     return keys[order], np.array(values, dtype=np.int64)[order]
 
 
-def _lookup(index: tuple[np.ndarray, np.ndarray], hashes: np.ndarray) -> Iterable[tuple[int, int]]:
-    """(query position, value) for every stored key equal to a query hash."""
+def _lookup(
+    index: tuple[np.ndarray, np.ndarray], hashes: np.ndarray, limit: int | None = None
+) -> Iterable[tuple[int, int]]:
+    """(query position, value) for stored keys equal to a query hash, at most `limit` each."""
     keys, values = index
     if not len(keys) or not len(hashes):
         return
@@ -228,7 +233,8 @@ def _lookup(index: tuple[np.ndarray, np.ndarray], hashes: np.ndarray) -> Iterabl
     hit = keys[np.minimum(lower, len(keys) - 1)] == hashes
     for position in np.flatnonzero(hit):
         slot = int(lower[position])
-        while slot < len(keys) and keys[slot] == hashes[position]:
+        stop = len(keys) if limit is None else min(len(keys), slot + limit)
+        while slot < stop and keys[slot] == hashes[position]:
             yield int(position), int(values[slot])
             slot += 1
 

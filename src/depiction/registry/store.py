@@ -106,15 +106,18 @@ class OptoutStore:
             return [_record(p) for p in session.scalars(query)]
 
     def active_forms(self) -> Iterator[tuple[int, str]]:
-        """(person id, "|"-joined forms) of every alias of every active person, streamed."""
-        with self._session() as session:
-            rows = session.execute(
-                select(Alias.person_id, Alias.forms)
-                .join(Person, Person.id == Alias.person_id)
-                .where(Person.status == "active")
-                .execution_options(yield_per=50_000)
+        """(person id, "|"-joined forms) of every alias of every active person, streamed.
+
+        Read through the DB-API cursor: a million people's rows arrive in seconds, where the
+        ORM's per-row work would dominate building the matcher.
+        """
+        with self._engine.connect() as connection:
+            cursor = connection.exec_driver_sql(
+                "SELECT a.person_id, a.forms FROM optout_alias a "
+                "JOIN optout_person p ON p.id = a.person_id WHERE p.status = 'active'"
             )
-            yield from ((person_id, joined) for person_id, joined in rows)
+            while rows := cursor.fetchmany(50_000):
+                yield from rows
 
     # ---- writes -----------------------------------------------------------------------
     def add(

@@ -1,0 +1,137 @@
+"""`depiction eval` and `depiction policy diff`: measured policy changes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from depiction.cli.common import PolicyOption, fail
+from depiction.errors import DepictionError
+from depiction.evaluation.dataset import Case, load_cases
+from depiction.evaluation.diff import changes
+from depiction.evaluation.metrics import Prediction
+from depiction.evaluation.report import Evaluation, to_html, to_json
+from depiction.evaluation.runner import Progress, run
+from depiction.policy import default_policy_path, load_policy
+
+PROGRESS_THRESHOLD = 200
+Datasets = Annotated[
+    list[Path], typer.Argument(help="JSONL datasets (or decision logs to replay).")
+]
+Workers = Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")]
+
+
+def evaluate(
+    datasets: Datasets,
+    policy: PolicyOption = None,
+    baseline: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="keyword, allow-all, refuse-sensitive, better-profanity, alt-profanity-check (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write the HTML report here.", show_default=False)
+    ] = None,
+    json_out: Annotated[
+        Path | None,
+        typer.Option("--json", help="Write the figures as JSON here.", show_default=False),
+    ] = None,
+    workers: Workers = 1,
+) -> None:
+    """Measure a policy's over- and under-refusal per category, next to baselines."""
+    cases = _load(datasets)
+    try:
+        loaded = load_policy(policy or default_policy_path())
+    except DepictionError as error:
+        fail(str(error))
+    evaluations = []
+    for checker in ["policy", *(baseline or [])]:
+        predictions = _run(checker, cases, policy, workers)
+        name = f"depiction {loaded.name} {loaded.version}" if checker == "policy" else checker
+        evaluations.append(Evaluation.of(name, predictions))
+    _print_summary(evaluations)
+    names = [str(d) for d in datasets]
+    try:
+        if report:
+            report.write_text(to_html(evaluations, names), encoding="utf-8")
+            typer.echo(f"report: {report}", err=True)
+        if json_out:
+            json_out.write_text(
+                json.dumps(to_json(evaluations, names), ensure_ascii=False, indent=1),
+                encoding="utf-8",
+            )
+    except OSError as error:
+        fail(f"cannot write output: {error.strerror or error}")
+
+
+def diff(
+    policy_a: Annotated[Path, typer.Argument(help="The current policy.")],
+    policy_b: Annotated[Path, typer.Argument(help="The changed policy.")],
+    datasets: Datasets,
+    workers: Workers = 1,
+) -> None:
+    """Every case whose decision changes from policy A to policy B, with the rules responsible."""
+    cases = _load(datasets)
+    before = _run("policy", cases, policy_a, workers)
+    after = _run("policy", cases, policy_b, workers)
+    grouped = changes(before, after)
+    total = sum(len(group) for group in grouped.values())
+    typer.echo(f"{total} of {len(cases)} decisions change from {policy_a} to {policy_b}")
+    for direction, group in grouped.items():
+        if not group:
+            continue
+        typer.secho(f"\n{direction.upper()} ({len(group)})", bold=True)
+        for change in group:
+            a, b = change.before, change.after
+            typer.echo(
+                f"  {a.case.id} [{a.case.category}] {a.action} -> {b.action}: {a.case.prompt}"
+            )
+            typer.echo(
+                f"    A: {', '.join(a.rules) or 'no rule'}   B: {', '.join(b.rules) or 'no rule'}"
+            )
+            if b.revised_prompt is not None:
+                typer.echo(f"    revised: {b.revised_prompt}")
+
+
+def _load(datasets: list[Path]) -> list[Case]:
+    try:
+        return [case for path in datasets for case in load_cases(path)]
+    except DepictionError as error:
+        fail(str(error))
+
+
+def _run(checker: str, cases: list[Case], policy: Path | None, workers: int) -> list[Prediction]:
+    try:
+        with _progress(len(cases), checker) as advance:
+            return run(checker, cases, policy=policy, workers=workers, progress=advance)
+    except DepictionError as error:
+        fail(str(error))
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Progress | None]:
+    if total <= PROGRESS_THRESHOLD:
+        yield None
+        return
+    with typer.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _print_summary(evaluations: list[Evaluation]) -> None:
+    typer.echo(
+        f"{'checker':<30}{'cases':>7}{'accuracy':>10}{'over-ref':>10}{'under-ref':>11}{'hard-harm':>11}"
+    )
+    for e in evaluations:
+        s = e.summary
+        typer.echo(
+            f"{e.checker:<30}{s.cases:>7}{s.accuracy:>10.1%}{s.over_refusal:>10.1%}"
+            f"{s.under_refusal:>11.1%}{s.hard_harm_recall:>11.1%}"
+        )
