@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from depiction.normalize import Normalizer
+from depiction.normalize import NormalizedText, Normalizer
 from depiction.registry.matcher import NameIndex
 from depiction.registry.store import OptoutStore
 
@@ -115,6 +115,15 @@ def prompts(names: list[str], count: int, rng: random.Random) -> list[str]:
     return out
 
 
+def match_latencies(index: NameIndex, texts: list[NormalizedText]) -> tuple[list[float], int]:
+    latencies, hits = [], 0
+    for text in texts:
+        started = time.perf_counter()
+        hits += bool(index.find(text.words))
+        latencies.append((time.perf_counter() - started) * 1000)
+    return sorted(latencies), hits
+
+
 def current_rss_mib() -> float:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
@@ -151,12 +160,7 @@ def main() -> None:
 
     normalizer = Normalizer()
     texts = [normalizer.normalize(p) for p in prompts(names, 10_000, rng)]
-    latencies, hits = [], 0
-    for text in texts:
-        t0 = time.perf_counter()
-        hits += bool(index.find(text.words))
-        latencies.append((time.perf_counter() - t0) * 1000)
-    latencies.sort()
+    latencies, hits = match_latencies(index, texts)
     print(f"people imported        {result.added:>12,}")
     print(f"indexed forms          {index.size:>12,}")
     print(f"import                 {import_s:>12.1f} s")

@@ -99,3 +99,14 @@ def test_shipped_default_policy_loads(tmp_path: Path) -> None:
     copy = tmp_path / "default.yaml"
     shutil.copy(default_policy_path(), copy)
     assert load_policy(copy).sha256 == load_policy(default_policy_path()).sha256
+
+
+def test_describe_mode_substitutes_a_neutral_description(tmp_path: Path) -> None:
+    spec = yaml.safe_load(default_policy_path().read_text())
+    rule = next(r for r in spec["rules"] if r["id"] == "style.living_artist")
+    rule["rewrite"]["replacement"] = "in a painterly fantasy style"
+    path = tmp_path / "describe.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True))
+    decision = Engine.from_policy(path).check("a dragon over a castle, by Greg Rutkowski, 4k")
+    assert decision.action == "revise"
+    assert decision.revised_prompt == "a dragon over a castle, in a painterly fantasy style, 4k"
