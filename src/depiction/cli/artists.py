@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from depiction.cli.common import DatabaseOption, fail
+from depiction.cli.common import DatabaseOption, fail, reported_errors
 from depiction.errors import DepictionError
 from depiction.registry.artists import ArtistRecord, ArtistStore
 
@@ -18,10 +18,8 @@ RefArgument = Annotated[str, typer.Argument(help="Artist id or slug (e.g. greg-r
 
 
 def _store(database_url: str | None) -> ArtistStore:
-    try:
+    with reported_errors():
         return ArtistStore(database_url)
-    except DepictionError as error:
-        fail(str(error))
 
 
 def _line(artist: ArtistRecord) -> str:
@@ -47,14 +45,12 @@ def add(
     database_url: DatabaseOption = None,
 ) -> None:
     """Add an artist (living unless a death year is given)."""
-    try:
+    with reported_errors():
         typer.echo(
             _line(
                 _store(database_url).add(name, kind=kind, aliases=alias or [], born=born, died=died)
             )
         )
-    except DepictionError as error:
-        fail(str(error))
 
 
 @app.command("list")
@@ -64,10 +60,8 @@ def list_artists(
     database_url: DatabaseOption = None,
 ) -> None:
     """List artists: id, slug, name, status, years."""
-    try:
+    with reported_errors():
         artists = _store(database_url).entries(kind)
-    except DepictionError as error:
-        fail(str(error))
     for artist in artists:
         if not living or (artist.kind == "individual" and artist.living):
             typer.echo(_line(artist))
@@ -76,10 +70,8 @@ def list_artists(
 @app.command()
 def show(ref: RefArgument, database_url: DatabaseOption = None) -> None:
     """One artist with aliases and source."""
-    try:
+    with reported_errors():
         typer.echo(_store(database_url).get(ref).model_dump_json(indent=2))
-    except DepictionError as error:
-        fail(str(error))
 
 
 @app.command("import")
@@ -104,10 +96,8 @@ def import_tsv(
 
 
 def _set_opt_in(ref: str, opted_in: bool, database_url: str | None) -> None:
-    try:
+    with reported_errors():
         typer.echo(_line(_store(database_url).set_opted_in(ref, opted_in)))
-    except DepictionError as error:
-        fail(str(error))
 
 
 @app.command()

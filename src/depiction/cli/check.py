@@ -10,7 +10,14 @@ from typing import Annotated, Any
 
 import typer
 
-from depiction.cli.common import COLOURS, DatabaseOption, PolicyOption, fail, open_engine
+from depiction.cli.common import (
+    COLOURS,
+    DatabaseOption,
+    PolicyOption,
+    fail,
+    open_engine,
+    reported_errors,
+)
 from depiction.decision import Decision
 from depiction.engine import Engine
 from depiction.errors import DepictionError
@@ -46,10 +53,8 @@ def check(
         _run_batch(engine, batch)
         return
     assert prompt is not None
-    try:
+    with reported_errors():
         decision = engine.check(prompt, mode=mode, images=image or [])
-    except DepictionError as error:
-        fail(str(error))
     if as_json:
         typer.echo(decision.model_dump_json())
     else:

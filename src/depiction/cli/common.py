@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -40,8 +42,15 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
-def open_engine(policy: Path | None, database_url: str | None) -> Engine:
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """Turn any depiction error raised inside into the one-line error and exit code 2."""
     try:
-        return Engine.from_policy(policy or default_policy_path(), database_url=database_url)
+        yield
     except DepictionError as error:
         fail(str(error))
+
+
+def open_engine(policy: Path | None, database_url: str | None) -> Engine:
+    with reported_errors():
+        return Engine.from_policy(policy or default_policy_path(), database_url=database_url)

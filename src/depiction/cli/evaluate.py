@@ -11,8 +11,7 @@ from typing import Annotated
 
 import typer
 
-from depiction.cli.common import PolicyOption, fail
-from depiction.errors import DepictionError
+from depiction.cli.common import PolicyOption, fail, reported_errors
 from depiction.evaluation.dataset import Case, load_cases
 from depiction.evaluation.diff import changes
 from depiction.evaluation.metrics import Prediction
@@ -48,10 +47,8 @@ def evaluate(
 ) -> None:
     """Measure a policy's over- and under-refusal per category, next to baselines."""
     cases = _load(datasets)
-    try:
+    with reported_errors():
         loaded = load_policy(policy or default_policy_path())
-    except DepictionError as error:
-        fail(str(error))
     evaluations = []
     for checker in ["policy", *(baseline or [])]:
         predictions = _run(checker, cases, policy, workers)
@@ -102,18 +99,13 @@ def diff(
 
 
 def _load(datasets: list[Path]) -> list[Case]:
-    try:
+    with reported_errors():
         return [case for path in datasets for case in load_cases(path)]
-    except DepictionError as error:
-        fail(str(error))
 
 
 def _run(checker: str, cases: list[Case], policy: Path | None, workers: int) -> list[Prediction]:
-    try:
-        with _progress(len(cases), checker) as advance:
-            return run(checker, cases, policy=policy, workers=workers, progress=advance)
-    except DepictionError as error:
-        fail(str(error))
+    with reported_errors(), _progress(len(cases), checker) as advance:
+        return run(checker, cases, policy=policy, workers=workers, progress=advance)
 
 
 @contextmanager

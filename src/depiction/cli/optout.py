@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from depiction.cli.common import DatabaseOption, fail
+from depiction.cli.common import DatabaseOption, fail, reported_errors
 from depiction.errors import DepictionError
 from depiction.registry.store import OptoutStore, PersonRecord
 
@@ -32,10 +32,8 @@ ActorOption = Annotated[
 
 
 def _store(database_url: str | None) -> OptoutStore:
-    try:
+    with reported_errors():
         return OptoutStore(database_url)
-    except DepictionError as error:
-        fail(str(error))
 
 
 def _actor(actor: str | None) -> str:
@@ -56,10 +54,8 @@ def add(
     database_url: DatabaseOption = None,
 ) -> None:
     """Register a person (admin): active at once."""
-    try:
+    with reported_errors():
         _print(_store(database_url).add(name, alias or [], note, actor=_actor(actor)))
-    except DepictionError as error:
-        fail(str(error))
 
 
 @app.command()
@@ -72,12 +68,10 @@ def request(
     database_url: DatabaseOption = None,
 ) -> None:
     """File a self-service request: pending until an admin verifies it."""
-    try:
+    with reported_errors():
         person = _store(database_url).add(
             name, alias or [], note, actor=_actor(actor), status="pending", contact=contact
         )
-    except DepictionError as error:
-        fail(str(error))
     _print(person)
 
 
@@ -86,10 +80,8 @@ def verify(
     person_id: IdArgument, actor: ActorOption = None, database_url: DatabaseOption = None
 ) -> None:
     """Activate a pending request."""
-    try:
+    with reported_errors():
         _print(_store(database_url).verify(person_id, actor=_actor(actor)))
-    except DepictionError as error:
-        fail(str(error))
 
 
 @app.command()
@@ -97,10 +89,8 @@ def revoke(
     person_id: IdArgument, actor: ActorOption = None, database_url: DatabaseOption = None
 ) -> None:
     """Stop blocking a person (withdrawn or rejected)."""
-    try:
+    with reported_errors():
         _print(_store(database_url).revoke(person_id, actor=_actor(actor)))
-    except DepictionError as error:
-        fail(str(error))
 
 
 @app.command("list")
@@ -111,10 +101,8 @@ def list_entries(
     database_url: DatabaseOption = None,
 ) -> None:
     """List entries: id, status, name, aliases."""
-    try:
+    with reported_errors():
         people = _store(database_url).entries(status)
-    except DepictionError as error:
-        fail(str(error))
     for person in people:
         _print(person)
 
@@ -123,10 +111,8 @@ def list_entries(
 def show(person_id: IdArgument, database_url: DatabaseOption = None) -> None:
     """One entry with its audit history."""
     store = _store(database_url)
-    try:
+    with reported_errors():
         person, history = store.get(person_id), store.history(person_id)
-    except DepictionError as error:
-        fail(str(error))
     typer.echo(person.model_dump_json(indent=2))
     typer.echo("history:")
     for entry in history:
@@ -180,12 +166,10 @@ def export(
 ) -> None:
     """Export entries as CSV (name,aliases,note). Registry contents leave only this way."""
     store = _store(database_url)
-    try:
+    with reported_errors():
         if output is None:
             store.export_csv(sys.stdout, status)
         else:
             with output.open("w", encoding="utf-8", newline="") as handle:
                 count = store.export_csv(handle, status)
             typer.echo(f"exported {count} people to {output}", err=True)
-    except DepictionError as error:
-        fail(str(error))

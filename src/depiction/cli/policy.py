@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from depiction.cli.common import COLOURS, fail
+from depiction.cli.common import COLOURS, reported_errors
 from depiction.cli.evaluate import diff
-from depiction.errors import DepictionError
 from depiction.policy import Policy, load_policy
 
 app = typer.Typer(help="Validate, explain and compare policy files.", no_args_is_help=True)
@@ -51,7 +50,5 @@ def policy_explain(file: Annotated[Path, typer.Argument(help="Policy file.")]) -
 
 
 def _load(file: Path) -> Policy:
-    try:
+    with reported_errors():
         return load_policy(file)
-    except DepictionError as error:
-        fail(str(error))
