@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -57,3 +58,18 @@ def _redact(url: str) -> str:
         return url
     scheme, _, credentials = head.partition("//")
     return f"{scheme}//{credentials.split(':', 1)[0]}:***@{tail}"
+
+
+@cache
+def _engine_for(url: str) -> Engine:
+    return create_engine(url, pool_pre_ping=True)
+
+
+def ping(url: str | None = None) -> None:
+    """Raise `RegistryError` unless the registry database answers (for readiness probes)."""
+    resolved = database_url(url)
+    try:
+        with _engine_for(resolved).connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except (SQLAlchemyError, ImportError) as error:
+        raise RegistryError(f"database unavailable ({_redact(resolved)})") from error

@@ -1,0 +1,47 @@
+"""`depiction serve`: the HTTP service under uvicorn."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from depiction.cli.common import DatabaseOption, PolicyOption
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    policy: PolicyOption = None,
+    database_url: DatabaseOption = None,
+    decision_log: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="DEPICTION_DECISION_LOG",
+            help="JSONL decision log (rotated).",
+            show_default=False,
+        ),
+    ] = None,
+    log_prompts: Annotated[bool, typer.Option(help="Write prompts into the decision log.")] = False,
+) -> None:
+    """Serve POST /v1/check, /healthz, /readyz, /metrics and the OpenAPI docs at /docs."""
+    import uvicorn  # imported here: the other commands do not need the web stack
+
+    settings = {
+        "DEPICTION_POLICY": str(policy) if policy else None,
+        "DEPICTION_DATABASE_URL": database_url,
+        "DEPICTION_DECISION_LOG": str(decision_log) if decision_log else None,
+        "DEPICTION_LOG_PROMPTS": "true" if log_prompts else None,
+    }
+    os.environ.update({key: value for key, value in settings.items() if value})
+    uvicorn.run(
+        "depiction.service.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )

@@ -1,0 +1,1 @@
+"""The HTTP service (FastAPI): decisions over HTTP, health, metrics and decision logs."""

@@ -1,0 +1,194 @@
+"""The FastAPI application: `POST /v1/check`, health, readiness and metrics.
+
+Every error is a JSON body `{"error": {"code", "message"}}` with a stable code and a 4xx
+status (5xx only for a fault of the service itself); no traceback ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from depiction.engine import Engine
+from depiction.errors import DepictionError, RequestError
+from depiction.policy import default_policy_path
+from depiction.registry.database import ping
+from depiction.service.config import ServiceConfig
+from depiction.service.decision_log import DecisionLog
+from depiction.service.metrics import ServiceMetrics
+
+logger = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error with a stable code, turned into a JSON body by the app."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def create_app(config: ServiceConfig | None = None) -> FastAPI:
+    """Build the app; the engine loads once, when the app starts."""
+    settings = config or ServiceConfig.from_env()
+    metrics = ServiceMetrics()
+    state: dict[str, Any] = {}
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        state["engine"] = await run_in_threadpool(
+            Engine.from_policy,
+            settings.policy or default_policy_path(),
+            database_url=settings.database_url,
+            max_prompt_chars=settings.max_prompt_chars,
+        )
+        if settings.decision_log:
+            state["log"] = DecisionLog(settings.decision_log, log_prompts=settings.log_prompts)
+        yield
+
+    app = FastAPI(
+        title="depiction",
+        summary="Precise, harm-focused decisions for image-generation requests.",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, error: ApiError) -> JSONResponse:
+        metrics.errors.labels(error.code).inc()
+        return JSONResponse({"error": {"code": error.code, "message": error.message}}, error.status)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, error: Exception) -> JSONResponse:
+        logger.exception("unexpected error")
+        metrics.errors.labels("internal_error").inc()
+        message = "the service failed to handle this request; it was not checked"
+        return JSONResponse({"error": {"code": "internal_error", "message": message}}, 500)
+
+    @app.post(
+        "/v1/check",
+        summary="Decide on one request",
+        response_description="The decision JSON plus decision_id",
+    )
+    async def check(request: Request) -> JSONResponse:
+        prompt, mode, images = await _read_check_request(request, settings)
+        engine: Engine = state["engine"]
+        try:
+            built = engine.build_request(prompt, mode, images)
+            decision = await run_in_threadpool(engine.check_request, built)
+        except RequestError as error:
+            raise ApiError(400, "invalid_request", str(error)) from error
+        decision_id = uuid.uuid4().hex
+        metrics.latency.observe(decision.latency_ms / 1000)
+        for category in decision.categories or ["none"]:
+            metrics.decisions.labels(decision.action, category).inc()
+        if any(hit.id == "system.detector_error" for hit in decision.rules):
+            metrics.detector_errors.inc()
+        if "log" in state:
+            state["log"].write(decision_id, built, decision)
+        return JSONResponse({**decision.model_dump(mode="json"), "decision_id": decision_id})
+
+    @app.get("/healthz", summary="The process is up")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", summary="Policy loaded and registry database reachable")
+    async def readyz() -> JSONResponse:
+        engine: Engine | None = state.get("engine")
+        if engine is None:
+            raise ApiError(503, "not_ready", "the policy is still loading")
+        try:
+            await run_in_threadpool(ping, settings.database_url)
+        except DepictionError as error:
+            raise ApiError(503, "database_unavailable", str(error)) from error
+        policy = engine.policy
+        return JSONResponse(
+            {
+                "status": "ready",
+                "policy": {"name": policy.name, "version": policy.version, "sha256": policy.sha256},
+            }
+        )
+
+    @app.get("/metrics", summary="Prometheus metrics")
+    async def metrics_endpoint() -> PlainTextResponse:
+        return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return app
+
+
+async def _read_check_request(
+    request: Request, settings: ServiceConfig
+) -> tuple[Any, str, list[bytes]]:
+    """(prompt, mode, images) from a JSON or multipart body, within the size limits."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > settings.max_body_bytes:
+        raise ApiError(
+            413, "payload_too_large", f"request body over {settings.max_body_bytes:,} bytes"
+        )
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/json":
+        body = await request.body()
+        if len(body) > settings.max_body_bytes:
+            raise ApiError(
+                413, "payload_too_large", f"request body over {settings.max_body_bytes:,} bytes"
+            )
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except UnicodeDecodeError as error:
+            raise ApiError(400, "invalid_utf8", "request body is not valid UTF-8") from error
+        except json.JSONDecodeError as error:
+            raise ApiError(
+                400, "invalid_json", f"request body is not valid JSON: {error.msg}"
+            ) from error
+        if not isinstance(data, dict):
+            raise ApiError(400, "invalid_request", "request body must be a JSON object")
+        raw_images = data.get("images") or []
+        if not isinstance(raw_images, list) or not all(isinstance(i, str) for i in raw_images):
+            raise ApiError(
+                400, "invalid_request", "images must be a list of base64 strings or data URLs"
+            )
+        images = [_decode_image(item, settings) for item in raw_images]
+        return data.get("prompt", ""), str(data.get("mode", "generate")), images
+    if content_type == "multipart/form-data":
+        form = await request.form()
+        uploads = [item for item in form.getlist("images") if isinstance(item, UploadFile)]
+        images = [await upload.read() for upload in uploads]
+        if any(len(image) > settings.max_image_bytes for image in images):
+            raise ApiError(
+                413, "image_too_large", f"an image is over {settings.max_image_bytes:,} bytes"
+            )
+        return str(form.get("prompt", "")), str(form.get("mode", "generate")), images
+    raise ApiError(415, "unsupported_media_type", "send application/json or multipart/form-data")
+
+
+def _decode_image(item: str, settings: ServiceConfig) -> bytes:
+    payload = item.split(",", 1)[1] if item.startswith("data:") else item
+    try:
+        image = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise ApiError(
+            400, "invalid_image", "an image is neither base64 nor a base64 data URL"
+        ) from error
+    if len(image) > settings.max_image_bytes:
+        raise ApiError(
+            413, "image_too_large", f"an image is over {settings.max_image_bytes:,} bytes"
+        )
+    return image
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` and `depiction serve` (settings from the environment)."""
+    return create_app(ServiceConfig.from_env())

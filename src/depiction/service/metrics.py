@@ -1,0 +1,29 @@
+"""Prometheus metrics, one registry per app so several apps (and tests) never collide."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+
+class ServiceMetrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.decisions = Counter(
+            "depiction_decisions", "Decisions by action and category.", ["action", "category"],
+            registry=self.registry,
+        )  # fmt: skip
+        self.latency = Histogram(
+            "depiction_check_seconds", "Time to decide one request.",
+            buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5),
+            registry=self.registry,
+        )  # fmt: skip
+        self.errors = Counter(
+            "depiction_request_errors",
+            "Rejected requests by error code.",
+            ["code"],
+            registry=self.registry,
+        )
+        self.detector_errors = Counter(
+            "depiction_detector_errors", "Checks that failed closed because a detector failed.",
+            registry=self.registry,
+        )  # fmt: skip
