@@ -11,20 +11,23 @@ import binascii
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from depiction.decision import Decision
 from depiction.engine import Engine
 from depiction.errors import DepictionError, RequestError
 from depiction.policy import default_policy_path
 from depiction.registry.database import ping
+from depiction.service import gateway
 from depiction.service.config import ServiceConfig
 from depiction.service.decision_log import DecisionLog
 from depiction.service.metrics import ServiceMetrics
@@ -58,7 +61,9 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         )
         if settings.decision_log:
             state["log"] = DecisionLog(settings.decision_log, log_prompts=settings.log_prompts)
-        yield
+        async with httpx.AsyncClient(timeout=settings.upstream_timeout_s) as client:
+            state["upstream"] = client
+            yield
 
     app = FastAPI(
         title="depiction",
@@ -78,13 +83,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         message = "the service failed to handle this request; it was not checked"
         return JSONResponse({"error": {"code": "internal_error", "message": message}}, 500)
 
-    @app.post(
-        "/v1/check",
-        summary="Decide on one request",
-        response_description="The decision JSON plus decision_id",
-    )
-    async def check(request: Request) -> JSONResponse:
-        prompt, mode, images = await _read_check_request(request, settings)
+    async def decide(prompt: Any, mode: str, images: list[bytes]) -> tuple[Decision, str]:
+        """Check one request; count it, log it, and give it an id."""
         engine: Engine = state["engine"]
         try:
             built = engine.build_request(prompt, mode, images)
@@ -99,7 +99,55 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             metrics.detector_errors.inc()
         if "log" in state:
             state["log"].write(decision_id, built, decision)
+        return decision, decision_id
+
+    @app.post("/v1/check", summary="Decide on one request")
+    async def check(request: Request) -> JSONResponse:
+        prompt, mode, images = await _read_check_request(request, settings)
+        decision, decision_id = await decide(prompt, mode, images)
         return JSONResponse({**decision.model_dump(mode="json"), "decision_id": decision_id})
+
+    @app.post("/v1/images/generations", summary="OpenAI-compatible image generation, checked")
+    async def generations(request: Request) -> Response:
+        body = await _read_json(request, settings)
+        decision, decision_id = await decide(body.get("prompt", ""), "generate", [])
+        if decision.action == "refuse":
+            return gateway.refusal(decision, decision_id)
+        sending = gateway.forward_json(
+            state["upstream"],
+            settings.upstream_url,
+            "/images/generations",
+            request,
+            body,
+            decision,
+            decision_id,
+        )
+        return await _forwarded(sending)
+
+    @app.post(
+        "/v1/images/edits", summary="OpenAI-compatible image edit, checked with its input images"
+    )
+    async def edits(request: Request) -> Response:
+        form = await _read_form(request)
+        uploads = [
+            v
+            for k, v in form.multi_items()
+            if k in ("image", "image[]") and isinstance(v, UploadFile)
+        ]
+        images = await _read_uploads(uploads, settings)
+        decision, decision_id = await decide(str(form.get("prompt", "")), "edit", images)
+        if decision.action == "refuse":
+            return gateway.refusal(decision, decision_id)
+        sending = gateway.forward_form(
+            state["upstream"],
+            settings.upstream_url,
+            "/images/edits",
+            request,
+            form,
+            decision,
+            decision_id,
+        )
+        return await _forwarded(sending)
 
     @app.get("/healthz", summary="The process is up")
     async def healthz() -> dict[str, str]:
@@ -129,32 +177,19 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     return app
 
 
+async def _forwarded(sending: Awaitable[Response]) -> Response:
+    try:
+        return await sending
+    except gateway.UpstreamUnavailable as error:
+        raise ApiError(503, "upstream_unavailable", str(error)) from error
+
+
 async def _read_check_request(
     request: Request, settings: ServiceConfig
 ) -> tuple[Any, str, list[bytes]]:
     """(prompt, mode, images) from a JSON or multipart body, within the size limits."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > settings.max_body_bytes:
-        raise ApiError(
-            413, "payload_too_large", f"request body over {settings.max_body_bytes:,} bytes"
-        )
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "application/json":
-        body = await request.body()
-        if len(body) > settings.max_body_bytes:
-            raise ApiError(
-                413, "payload_too_large", f"request body over {settings.max_body_bytes:,} bytes"
-            )
-        try:
-            data = json.loads(body.decode("utf-8"))
-        except UnicodeDecodeError as error:
-            raise ApiError(400, "invalid_utf8", "request body is not valid UTF-8") from error
-        except json.JSONDecodeError as error:
-            raise ApiError(
-                400, "invalid_json", f"request body is not valid JSON: {error.msg}"
-            ) from error
-        if not isinstance(data, dict):
-            raise ApiError(400, "invalid_request", "request body must be a JSON object")
+    if _content_type(request, settings) == "application/json":
+        data = await _read_json(request, settings)
         raw_images = data.get("images") or []
         if not isinstance(raw_images, list) or not all(isinstance(i, str) for i in raw_images):
             raise ApiError(
@@ -162,16 +197,64 @@ async def _read_check_request(
             )
         images = [_decode_image(item, settings) for item in raw_images]
         return data.get("prompt", ""), str(data.get("mode", "generate")), images
-    if content_type == "multipart/form-data":
-        form = await request.form()
-        uploads = [item for item in form.getlist("images") if isinstance(item, UploadFile)]
-        images = [await upload.read() for upload in uploads]
-        if any(len(image) > settings.max_image_bytes for image in images):
-            raise ApiError(
-                413, "image_too_large", f"an image is over {settings.max_image_bytes:,} bytes"
-            )
-        return str(form.get("prompt", "")), str(form.get("mode", "generate")), images
-    raise ApiError(415, "unsupported_media_type", "send application/json or multipart/form-data")
+    form = await _read_form(request)
+    uploads = [item for item in form.getlist("images") if isinstance(item, UploadFile)]
+    images = await _read_uploads(uploads, settings)
+    return str(form.get("prompt", "")), str(form.get("mode", "generate")), images
+
+
+def _content_type(request: Request, settings: ServiceConfig) -> str:
+    """The body's media type, after refusing bodies over the size limit."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > settings.max_body_bytes:
+        raise ApiError(
+            413, "payload_too_large", f"request body over {settings.max_body_bytes:,} bytes"
+        )
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in ("application/json", "multipart/form-data"):
+        raise ApiError(
+            415, "unsupported_media_type", "send application/json or multipart/form-data"
+        )
+    return content_type
+
+
+async def _read_json(request: Request, settings: ServiceConfig) -> dict[str, Any]:
+    if _content_type(request, settings) != "application/json":
+        raise ApiError(415, "unsupported_media_type", "this endpoint takes application/json")
+    body = await request.body()
+    if len(body) > settings.max_body_bytes:
+        raise ApiError(
+            413, "payload_too_large", f"request body over {settings.max_body_bytes:,} bytes"
+        )
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ApiError(400, "invalid_utf8", "request body is not valid UTF-8") from error
+    except json.JSONDecodeError as error:
+        raise ApiError(
+            400, "invalid_json", f"request body is not valid JSON: {error.msg}"
+        ) from error
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_request", "request body must be a JSON object")
+    return data
+
+
+async def _read_form(request: Request) -> Any:
+    if (
+        request.headers.get("content-type", "").split(";")[0].strip().lower()
+        != "multipart/form-data"
+    ):
+        raise ApiError(415, "unsupported_media_type", "this endpoint takes multipart/form-data")
+    return await request.form()
+
+
+async def _read_uploads(uploads: list[UploadFile], settings: ServiceConfig) -> list[bytes]:
+    images = [await upload.read() for upload in uploads]
+    if any(len(image) > settings.max_image_bytes for image in images):
+        raise ApiError(
+            413, "image_too_large", f"an image is over {settings.max_image_bytes:,} bytes"
+        )
+    return images
 
 
 def _decode_image(item: str, settings: ServiceConfig) -> bytes:

@@ -17,6 +17,10 @@ class ServiceConfig(BaseModel):
     database_url: str | None = Field(default=None, description="Registry database URL.")
     decision_log: Path | None = Field(default=None, description="JSONL decision log (rotated).")
     log_prompts: bool = Field(default=False, description="Write prompts into the decision log.")
+    upstream_url: str | None = Field(
+        default=None, description="Image backend base URL, e.g. .../v1."
+    )
+    upstream_timeout_s: float = Field(default=120.0, description="Timeout for one upstream call.")
     max_prompt_chars: int = DEFAULT_MAX_PROMPT_CHARS
     max_body_bytes: int = Field(default=20 * 2**20, description="Largest request body accepted.")
     max_image_bytes: int = Field(default=8 * 2**20, description="Largest decoded image accepted.")
@@ -28,6 +32,8 @@ class ServiceConfig(BaseModel):
         return cls(
             policy=Path(policy) if policy else None,
             database_url=env.get("DEPICTION_DATABASE_URL") or None,
+            upstream_url=env.get("DEPICTION_UPSTREAM_URL") or None,
+            upstream_timeout_s=float(env.get("DEPICTION_UPSTREAM_TIMEOUT", 120)),
             decision_log=Path(log) if log else None,
             log_prompts=env.get("DEPICTION_LOG_PROMPTS", "").lower() in ("1", "true", "yes"),
             max_body_bytes=int(env.get("DEPICTION_MAX_BODY_BYTES", 20 * 2**20)),

@@ -1,0 +1,112 @@
+"""OpenAI Images API-compatible gateway: check, then forward to the real image backend.
+
+Clients keep using their OpenAI SDK and change only `base_url`. An allowed request is
+forwarded unchanged; a revised one with the revised prompt; a refused one gets an
+OpenAI-style error (`code: content_policy_violation`) with the decision attached. The
+decision also travels in the `X-Depiction-Decision` response header (action and id) and,
+for JSON responses, in a `depiction` field.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import UploadFile
+
+from depiction.decision import Decision
+
+DECISION_HEADER = "X-Depiction-Decision"
+_HOP_BY_HOP = {"content-length", "content-encoding", "transfer-encoding", "connection"}
+
+
+class UpstreamUnavailable(Exception):
+    """No upstream is configured, or it could not be reached."""
+
+
+def refusal(decision: Decision, decision_id: str) -> JSONResponse:
+    """The OpenAI error shape, so SDKs raise their usual BadRequestError."""
+    explanation = " ".join(hit.explanation for hit in decision.rules) or "The request was refused."
+    body = {
+        "error": {
+            "message": explanation,
+            "type": "invalid_request_error",
+            "param": "prompt",
+            "code": "content_policy_violation",
+        },
+        "depiction": {**decision.model_dump(mode="json"), "decision_id": decision_id},
+    }
+    return JSONResponse(body, 400, headers={DECISION_HEADER: f"refuse; id={decision_id}"})
+
+
+async def forward_json(
+    client: httpx.AsyncClient, upstream: str | None, path: str, request: Request, body: dict[str, Any],
+    decision: Decision, decision_id: str,
+) -> Response:  # fmt: skip
+    """Forward a JSON images request (generations)."""
+    if decision.revised_prompt is not None:
+        body = {**body, "prompt": decision.revised_prompt}
+    return await _send(client, upstream, path, request, decision, decision_id, json=body)
+
+
+async def forward_form(
+    client: httpx.AsyncClient, upstream: str | None, path: str, request: Request, form: Any,
+    decision: Decision, decision_id: str,
+) -> Response:  # fmt: skip
+    """Forward a multipart images request (edits), files included."""
+    data: dict[str, str] = {}
+    files: list[tuple[str, tuple[str, bytes, str]]] = []
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            await value.seek(0)
+            files.append(
+                (
+                    key,
+                    (
+                        value.filename or key,
+                        await value.read(),
+                        value.content_type or "application/octet-stream",
+                    ),
+                )
+            )
+        else:
+            data[key] = value
+    if decision.revised_prompt is not None:
+        data["prompt"] = decision.revised_prompt
+    return await _send(
+        client, upstream, path, request, decision, decision_id, data=data, files=files
+    )
+
+
+async def _send(
+    client: httpx.AsyncClient, upstream: str | None, path: str, request: Request,
+    decision: Decision, decision_id: str, **payload: Any,
+) -> Response:  # fmt: skip
+    if not upstream:
+        raise UpstreamUnavailable("no image backend is configured (set DEPICTION_UPSTREAM_URL)")
+    headers = {
+        k: v
+        for k, v in request.headers.items()
+        if k.lower() in ("authorization", "openai-organization")
+    }
+    try:
+        reply = await client.post(upstream.rstrip("/") + path, headers=headers, **payload)
+    except httpx.HTTPError as error:
+        raise UpstreamUnavailable(
+            f"the image backend could not be reached: {type(error).__name__}"
+        ) from error
+    out_headers = {k: v for k, v in reply.headers.items() if k.lower() not in _HOP_BY_HOP}
+    out_headers[DECISION_HEADER] = f"{decision.action}; id={decision_id}"
+    content = reply.content
+    if reply.headers.get("content-type", "").startswith("application/json"):
+        try:
+            parsed = json.loads(content)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, dict):
+            parsed["depiction"] = {**decision.model_dump(mode="json"), "decision_id": decision_id}
+            content = json.dumps(parsed).encode()
+    return Response(content, reply.status_code, headers=out_headers)

@@ -1,0 +1,147 @@
+"""The OpenAI-compatible gateway, with the official `openai` client, in front of a real
+image backend started on loopback by the test (it records what reaches it)."""
+
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import httpx
+import openai
+import pytest
+
+PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x01" * 32).decode()
+
+
+class Backend(BaseHTTPRequestHandler):
+    """A tiny image backend: answers every images call with one PNG."""
+
+    received: ClassVar[list[tuple[str, bytes]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("content-length", 0)))
+        Backend.received.append((self.path, body))
+        reply = json.dumps({"created": 1, "data": [{"b64_json": PNG}]}).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_gateway(folder: Path, upstream: str | None) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {**os.environ, "DEPICTION_DATABASE_URL": f"sqlite:///{folder / 'registry.db'}"}
+    env.pop("DEPICTION_UPSTREAM_URL", None)
+    if upstream:
+        env["DEPICTION_UPSTREAM_URL"] = upstream
+    server = subprocess.Popen(
+        [sys.executable, "-m", "depiction", "serve", "--port", str(port)], env=env
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/readyz").status_code == 200:
+                return server, base
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    server.kill()
+    pytest.fail("gateway did not start")
+
+
+@pytest.fixture(scope="module")
+def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    backend = ThreadingHTTPServer(("127.0.0.1", 0), Backend)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    server, base = _start_gateway(
+        tmp_path_factory.mktemp("gw"), f"http://127.0.0.1:{backend.server_port}/v1"
+    )
+    try:
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        backend.shutdown()
+
+
+@pytest.fixture
+def client(gateway: str) -> openai.OpenAI:
+    Backend.received.clear()
+    return openai.OpenAI(base_url=f"{gateway}/v1", api_key="sk-test", max_retries=0)
+
+
+def test_allowed_generation_reaches_the_backend_unchanged(client: openai.OpenAI) -> None:
+    result = client.images.generate(model="gpt-image-1", prompt="a watercolor fox in the snow")
+    assert result.data[0].b64_json == PNG
+    path, body = Backend.received[-1]
+    assert path == "/v1/images/generations"
+    assert json.loads(body)["prompt"] == "a watercolor fox in the snow"
+
+
+def test_revised_generation_sends_the_revised_prompt(client: openai.OpenAI) -> None:
+    raw = client.images.with_raw_response.generate(
+        model="gpt-image-1", prompt="a castle at dusk, by Greg Rutkowski"
+    )
+    assert raw.headers["x-depiction-decision"].startswith("revise; id=")
+    assert json.loads(Backend.received[-1][1])["prompt"] == "a castle at dusk"
+    assert json.loads(raw.http_response.text)["depiction"]["action"] == "revise"
+
+
+def test_refused_generation_is_an_openai_error_and_never_reaches_the_backend(
+    client: openai.OpenAI,
+) -> None:
+    with pytest.raises(openai.BadRequestError) as raised:
+        client.images.generate(model="gpt-image-1", prompt="nude photo of Taylor Swift")
+    assert raised.value.code == "content_policy_violation"
+    assert "Taylor Swift" in raised.value.message
+    body = raised.value.response.json()
+    assert body["depiction"]["categories"] == ["sexual_real_person"]
+    assert Backend.received == []
+
+
+def test_edits_are_checked_with_their_image_and_forwarded(
+    client: openai.OpenAI, tmp_path: Path
+) -> None:
+    image = tmp_path / "in.png"
+    image.write_bytes(base64.b64decode(PNG))
+    with image.open("rb") as handle:
+        result = client.images.edit(
+            model="gpt-image-1", image=handle, prompt="make her eyes look more Asian"
+        )
+    assert result.data[0].b64_json == PNG
+    path, body = Backend.received[-1]
+    assert path == "/v1/images/edits"
+    assert b"make her eyes look more Asian" in body and base64.b64decode(PNG) in body
+    with image.open("rb") as handle, pytest.raises(openai.BadRequestError):
+        client.images.edit(model="gpt-image-1", image=handle, prompt="remove her clothes")
+    assert len(Backend.received) == 1
+
+
+def test_without_an_upstream_the_gateway_answers_503_and_check_still_works(tmp_path: Path) -> None:
+    server, base = _start_gateway(tmp_path, None)
+    try:
+        reply = httpx.post(f"{base}/v1/images/generations", json={"prompt": "a cat"})
+        assert reply.status_code == 503
+        assert reply.json()["error"]["code"] == "upstream_unavailable"
+        assert httpx.post(f"{base}/v1/check", json={"prompt": "a cat"}).json()["action"] == "allow"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
