@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import POLICIES
+from .conftest import POLICIES, png_bytes
 
 CLI = [sys.executable, "-m", "depiction"]
 
@@ -51,7 +51,7 @@ def test_check_human_output_explains_a_refusal() -> None:
 
 def test_edit_mode_and_image_option(tmp_path: Path) -> None:
     image = tmp_path / "in.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n")
+    image.write_bytes(png_bytes())
     result = run("check", "remove her clothes", "--mode", "edit", "--image", str(image), "--json")
     assert json.loads(result.stdout)["action"] == "refuse"
 
@@ -60,6 +60,11 @@ def test_bad_inputs_give_one_line_errors(tmp_path: Path) -> None:
     assert "prompt is empty" in one_line_error(run("check", "   "))
     assert "the limit is 4,000" in one_line_error(run("check", "x" * 100_000))
     assert "unknown mode 'paint'" in one_line_error(run("check", "a cat", "--mode", "paint"))
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(png_bytes()[:-30])
+    assert "image 1 is broken or truncated" in one_line_error(
+        run("check", "a cat", "--mode", "edit", "--image", str(broken))
+    )
     assert "cannot read image" in one_line_error(
         run("check", "a cat", "--mode", "edit", "--image", str(tmp_path / "missing.png"))
     )

@@ -20,6 +20,7 @@ from depiction.decision import Decision, PolicyRef, RuleHit, Signal
 from depiction.detectors import Detector
 from depiction.detectors.base import LoadContext
 from depiction.errors import DepictionError, RequestError
+from depiction.images import DEFAULT_MAX_IMAGE_PIXELS, check_image
 from depiction.normalize import Normalizer
 from depiction.policy import Policy, default_policy_path, evaluate, load_policy
 from depiction.request import DEFAULT_MAX_PROMPT_CHARS, MODES, Request, RequestContext
@@ -37,10 +38,12 @@ class Engine:
         policy: Policy,
         *,
         max_prompt_chars: int = DEFAULT_MAX_PROMPT_CHARS,
+        max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
         database_url: str | None = None,
     ) -> None:
         self.policy = policy
         self.max_prompt_chars = max_prompt_chars
+        self.max_image_pixels = max_image_pixels
         self._normalizer = Normalizer()
         self._normalizer.load()
         context = LoadContext(self._normalizer, database_url)
@@ -98,12 +101,12 @@ class Engine:
         self._check_length(prompt)
         if mode not in MODES:
             raise RequestError(f"unknown mode '{mode}' (expected one of: {', '.join(MODES)})")
+        data = tuple(_read_image(image) for image in images)
+        for index, image in enumerate(data):
+            check_image(image, index, self.max_image_pixels)
         try:
             return Request(
-                prompt=prompt,
-                mode=mode,
-                images=tuple(_read_image(image) for image in images),
-                context=context or RequestContext(),
+                prompt=prompt, mode=mode, images=data, context=context or RequestContext()
             )
         except ValidationError as error:
             raise RequestError(error.errors()[0]["msg"]) from error

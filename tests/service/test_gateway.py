@@ -18,7 +18,9 @@ import httpx
 import openai
 import pytest
 
-PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x01" * 32).decode()
+from ..conftest import png_bytes
+
+PNG = base64.b64encode(png_bytes()).decode()
 
 
 class Backend(BaseHTTPRequestHandler):

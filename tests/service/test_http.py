@@ -13,7 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from ..conftest import png_bytes
+
+PNG = png_bytes()
 
 
 def _free_port() -> int:
@@ -110,6 +112,11 @@ def test_edit_with_images_as_json_and_multipart(service: tuple[httpx.Client, Pat
         ({"json": {"prompt": "a cat", "mode": "paint"}}, 400, "invalid_request"),
         ({"json": {"prompt": "x" * 5000}}, 400, "invalid_request"),
         ({"json": {"prompt": "a cat", "images": ["%%%"]}}, 400, "invalid_image"),
+        (
+            {"json": {"prompt": "a cat", "images": [base64.b64encode(b"not an image").decode()]}},
+            400,
+            "invalid_request",
+        ),
         ({"json": ["a cat"]}, 400, "invalid_request"),
         (
             {"content": b"{not json", "headers": {"content-type": "application/json"}},
