@@ -3,12 +3,7 @@ image backend started on loopback by the test (it records what reaches it)."""
 
 import base64
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,6 +14,7 @@ import openai
 import pytest
 
 from ..conftest import png_bytes
+from .conftest import running_service
 
 PNG = base64.b64encode(png_bytes()).decode()
 
@@ -42,45 +38,17 @@ class Backend(BaseHTTPRequestHandler):
         pass
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start_gateway(folder: Path, upstream: str | None) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ, "DEPICTION_DATABASE_URL": f"sqlite:///{folder / 'registry.db'}"}
-    env.pop("DEPICTION_UPSTREAM_URL", None)
-    if upstream:
-        env["DEPICTION_UPSTREAM_URL"] = upstream
-    server = subprocess.Popen(
-        [sys.executable, "-m", "depiction", "serve", "--port", str(port)], env=env
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/readyz").status_code == 200:
-                return server, base
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    server.kill()
-    pytest.fail("gateway did not start")
-
-
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     backend = ThreadingHTTPServer(("127.0.0.1", 0), Backend)
     threading.Thread(target=backend.serve_forever, daemon=True).start()
-    server, base = _start_gateway(
-        tmp_path_factory.mktemp("gw"), f"http://127.0.0.1:{backend.server_port}/v1"
-    )
+    upstream = f"http://127.0.0.1:{backend.server_port}/v1"
     try:
-        yield base
+        with running_service(
+            tmp_path_factory.mktemp("gw"), DEPICTION_UPSTREAM_URL=upstream
+        ) as base:
+            yield base
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         backend.shutdown()
 
 
@@ -138,12 +106,8 @@ def test_edits_are_checked_with_their_image_and_forwarded(
 
 
 def test_without_an_upstream_the_gateway_answers_503_and_check_still_works(tmp_path: Path) -> None:
-    server, base = _start_gateway(tmp_path, None)
-    try:
+    with running_service(tmp_path) as base:
         reply = httpx.post(f"{base}/v1/images/generations", json={"prompt": "a cat"})
         assert reply.status_code == 503
         assert reply.json()["error"]["code"] == "upstream_unavailable"
         assert httpx.post(f"{base}/v1/check", json={"prompt": "a cat"}).json()["action"] == "allow"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

@@ -2,11 +2,8 @@
 
 import base64
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,60 +11,21 @@ import httpx
 import pytest
 
 from ..conftest import png_bytes
+from .conftest import running_service
 
 PNG = png_bytes()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Client, Path]]:
     folder = tmp_path_factory.mktemp("service")
     log = folder / "decisions.jsonl"
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DEPICTION_DATABASE_URL": f"sqlite:///{folder / 'registry.db'}",
-        "DEPICTION_MAX_BODY_BYTES": "200000",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "depiction",
-            "serve",
-            "--port",
-            str(port),
-            "--decision-log",
-            str(log),
-            "--log-prompts",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
-    try:
-        for _ in range(300):
-            try:
-                if client.get("/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        else:
-            pytest.fail(
-                f"service did not start: {server.stderr.read1().decode() if server.stderr else ''}"
-            )
+    args = ("--decision-log", str(log), "--log-prompts")
+    with (
+        running_service(folder, *args, DEPICTION_MAX_BODY_BYTES="200000") as base,
+        httpx.Client(base_url=base, timeout=30) as client,
+    ):
         yield client, log
-    finally:
-        client.close()
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_check_returns_the_decision_and_an_id(service: tuple[httpx.Client, Path]) -> None:

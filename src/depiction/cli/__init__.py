@@ -2,7 +2,7 @@
 
 import typer
 
-from depiction.cli import artists, check, evaluate, optout, policy, serve
+from depiction.cli import artists, check, evaluate, keys, optout, policy, serve
 
 app = typer.Typer(
     help="Precise, harm-focused decisions for image-generation requests.",
@@ -16,6 +16,7 @@ app.command()(serve.serve)
 app.add_typer(policy.app, name="policy")
 app.add_typer(optout.app, name="optout")
 app.add_typer(artists.app, name="artists")
+app.add_typer(keys.app, name="keys")
 
 
 def main() -> None:

@@ -151,6 +151,10 @@ class OptoutStore:
         """A pending request checked by an admin becomes active."""
         return self._set_status(person_id, "active", "verify", actor, allowed_from=("pending",))
 
+    def reject(self, person_id: int, *, actor: str) -> PersonRecord:
+        """A pending request that could not be verified: it never blocks anything."""
+        return self._set_status(person_id, "revoked", "reject", actor, allowed_from=("pending",))
+
     def revoke(self, person_id: int, *, actor: str) -> PersonRecord:
         """Stop blocking a person (their request withdrawn, or rejected)."""
         return self._set_status(

@@ -26,11 +26,17 @@ from depiction.decision import Decision
 from depiction.engine import Engine
 from depiction.errors import DepictionError, RequestError
 from depiction.policy import default_policy_path
+from depiction.registry.appeals import AppealStore
 from depiction.registry.database import ping
+from depiction.registry.store import OptoutStore
 from depiction.service import gateway
+from depiction.service.admin import admin_router
+from depiction.service.auth import Authenticator, AuthError
 from depiction.service.config import ServiceConfig
 from depiction.service.decision_log import DecisionLog
 from depiction.service.metrics import ServiceMetrics
+from depiction.service.portal import RateLimiter, portal_router
+from depiction.service.recent import RecentDecisions, Remembered
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +67,15 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         )
         if settings.decision_log:
             state["log"] = DecisionLog(settings.decision_log, log_prompts=settings.log_prompts)
+        state["auth"] = await run_in_threadpool(
+            Authenticator, settings.database_url, settings.require_keys
+        )
+        state["appeals"] = await run_in_threadpool(AppealStore, settings.database_url)
+        optout = await run_in_threadpool(OptoutStore, settings.database_url)
+        app.include_router(admin_router(optout, state["appeals"], authorize))
+        app.include_router(
+            portal_router(optout, RateLimiter(settings.portal_submissions_per_hour, 3600))
+        )
         async with httpx.AsyncClient(timeout=settings.upstream_timeout_s) as client:
             state["upstream"] = client
             yield
@@ -75,6 +90,16 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     async def api_error(_: Request, error: ApiError) -> JSONResponse:
         metrics.errors.labels(error.code).inc()
         return JSONResponse({"error": {"code": error.code, "message": error.message}}, error.status)
+
+    @app.exception_handler(AuthError)
+    async def auth_error(_: Request, error: AuthError) -> JSONResponse:
+        metrics.errors.labels(error.code).inc()
+        return JSONResponse({"error": {"code": error.code, "message": error.message}}, error.status)
+
+    def authorize(request: Request, scope: str) -> None:
+        state["auth"].check(request, scope)
+
+    recent = RecentDecisions()
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, error: Exception) -> JSONResponse:
@@ -99,23 +124,28 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             metrics.detector_errors.inc()
         if "log" in state:
             state["log"].write(decision_id, built, decision)
+        recent.remember(
+            decision_id, Remembered(built.prompt, built.mode, decision.action, decision.categories)
+        )
         return decision, decision_id
 
     @app.post("/v1/check", summary="Decide on one request")
     async def check(request: Request) -> JSONResponse:
+        authorize(request, "check")
         prompt, mode, images = await _read_check_request(request, settings)
         decision, decision_id = await decide(prompt, mode, images)
         return JSONResponse({**decision.model_dump(mode="json"), "decision_id": decision_id})
 
     @app.post("/v1/images/generations", summary="OpenAI-compatible image generation, checked")
     async def generations(request: Request) -> Response:
+        authorize(request, "gateway")
         body = await _read_json(request, settings)
         decision, decision_id = await decide(body.get("prompt", ""), "generate", [])
         if decision.action == "refuse":
             return gateway.refusal(decision, decision_id)
         sending = gateway.forward_json(
             state["upstream"],
-            settings.upstream_url,
+            _upstream(settings),
             "/images/generations",
             request,
             body,
@@ -128,6 +158,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         "/v1/images/edits", summary="OpenAI-compatible image edit, checked with its input images"
     )
     async def edits(request: Request) -> Response:
+        authorize(request, "gateway")
         form = await _read_form(request)
         uploads = [
             v
@@ -140,7 +171,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             return gateway.refusal(decision, decision_id)
         sending = gateway.forward_form(
             state["upstream"],
-            settings.upstream_url,
+            _upstream(settings),
             "/images/edits",
             request,
             form,
@@ -148,6 +179,37 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             decision_id,
         )
         return await _forwarded(sending)
+
+    @app.post("/v1/appeals", summary="Appeal a decision (by decision_id, with a reason)")
+    async def appeal(request: Request) -> JSONResponse:
+        authorize(request, "check")
+        body = await _read_json(request, settings)
+        decision_id, reason = str(body.get("decision_id", "")), str(body.get("reason", ""))
+        known = recent.get(decision_id)
+        if known is None and not isinstance(body.get("prompt"), str):
+            raise ApiError(
+                404, "unknown_decision", "decision not found here; include its prompt and action"
+            )
+        if known is None:
+            known = Remembered(
+                body["prompt"],
+                str(body.get("mode", "generate")),
+                str(body.get("action", "refuse")),
+                [],
+            )
+        try:
+            filed = await run_in_threadpool(
+                state["appeals"].file,
+                decision_id,
+                known.prompt,
+                known.mode,
+                known.action,
+                known.categories,
+                reason,
+            )
+        except DepictionError as error:
+            raise ApiError(400, "invalid_request", str(error)) from error
+        return JSONResponse({"appeal_id": filed.id, "status": filed.status}, 201)
 
     @app.get("/healthz", summary="The process is up")
     async def healthz() -> dict[str, str]:
@@ -255,6 +317,14 @@ async def _read_uploads(uploads: list[UploadFile], settings: ServiceConfig) -> l
             413, "image_too_large", f"an image is over {settings.max_image_bytes:,} bytes"
         )
     return images
+
+
+def _upstream(settings: ServiceConfig) -> gateway.Upstream | None:
+    if not settings.upstream_url:
+        return None
+    return gateway.Upstream(
+        settings.upstream_url, settings.upstream_api_key, not settings.require_keys
+    )
 
 
 def _decode_image(item: str, settings: ServiceConfig) -> bytes:

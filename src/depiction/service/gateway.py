@@ -10,6 +10,7 @@ for JSON responses, in a `depiction` field.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -21,6 +22,17 @@ from depiction.decision import Decision
 
 DECISION_HEADER = "X-Depiction-Decision"
 _HOP_BY_HOP = {"content-length", "content-encoding", "transfer-encoding", "connection"}
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """The image backend: base URL, and the key to send it (else the client's own is passed on)."""
+
+    url: str
+    api_key: str | None = None
+    pass_client_auth: bool = True
+    """Forward the client's own Authorization when there is no api_key (never when depiction's
+    own keys are in use: the client's key is then a depiction key)."""
 
 
 class UpstreamUnavailable(Exception):
@@ -43,7 +55,7 @@ def refusal(decision: Decision, decision_id: str) -> JSONResponse:
 
 
 async def forward_json(
-    client: httpx.AsyncClient, upstream: str | None, path: str, request: Request, body: dict[str, Any],
+    client: httpx.AsyncClient, upstream: Upstream | None, path: str, request: Request, body: dict[str, Any],
     decision: Decision, decision_id: str,
 ) -> Response:  # fmt: skip
     """Forward a JSON images request (generations)."""
@@ -53,7 +65,7 @@ async def forward_json(
 
 
 async def forward_form(
-    client: httpx.AsyncClient, upstream: str | None, path: str, request: Request, form: Any,
+    client: httpx.AsyncClient, upstream: Upstream | None, path: str, request: Request, form: Any,
     decision: Decision, decision_id: str,
 ) -> Response:  # fmt: skip
     """Forward a multipart images request (edits), files included."""
@@ -82,18 +94,19 @@ async def forward_form(
 
 
 async def _send(
-    client: httpx.AsyncClient, upstream: str | None, path: str, request: Request,
+    client: httpx.AsyncClient, upstream: Upstream | None, path: str, request: Request,
     decision: Decision, decision_id: str, **payload: Any,
 ) -> Response:  # fmt: skip
-    if not upstream:
+    if upstream is None:
         raise UpstreamUnavailable("no image backend is configured (set DEPICTION_UPSTREAM_URL)")
-    headers = {
-        k: v
-        for k, v in request.headers.items()
-        if k.lower() in ("authorization", "openai-organization")
-    }
+    passed = (
+        ("openai-organization",) if upstream.api_key else ("authorization", "openai-organization")
+    )
+    headers = {k: v for k, v in request.headers.items() if k.lower() in passed}
+    if upstream.api_key:
+        headers["authorization"] = f"Bearer {upstream.api_key}"
     try:
-        reply = await client.post(upstream.rstrip("/") + path, headers=headers, **payload)
+        reply = await client.post(upstream.url.rstrip("/") + path, headers=headers, **payload)
     except httpx.HTTPError as error:
         raise UpstreamUnavailable(
             f"the image backend could not be reached: {type(error).__name__}"

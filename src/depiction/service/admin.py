@@ -1,0 +1,74 @@
+"""Admin API (admin-scope key): review opt-out requests and appeals."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from depiction.errors import RegistryError
+from depiction.registry.appeals import AppealStore
+from depiction.registry.store import OptoutStore
+
+
+def admin_router(
+    optout: OptoutStore, appeals: AppealStore, authorize: Callable[[Request, str], None]
+) -> APIRouter:
+    router = APIRouter(prefix="/v1/admin", tags=["admin"])
+
+    @router.get("/optout", summary="Opt-out entries, by status")
+    def list_optout(request: Request, status: str | None = None) -> JSONResponse:
+        authorize(request, "admin")
+        return _json(lambda: [p.model_dump(mode="json") for p in optout.entries(status)])
+
+    @router.post(
+        "/optout/{person_id}/{action}", summary="verify, reject or revoke an opt-out entry"
+    )
+    def change_optout(request: Request, person_id: int, action: str) -> JSONResponse:
+        authorize(request, "admin")
+        actions = {"verify": optout.verify, "reject": optout.reject, "revoke": optout.revoke}
+        if action not in actions:
+            return _error(404, "not_found", f"unknown action '{action}' (verify, reject, revoke)")
+        return _json(lambda: actions[action](person_id, actor="admin-api").model_dump(mode="json"))
+
+    @router.get("/appeals", summary="Appeals, by status (open or resolved)")
+    def list_appeals(request: Request, status: str | None = None) -> JSONResponse:
+        authorize(request, "admin")
+        return _json(lambda: [a.model_dump(mode="json") for a in appeals.entries(status)])
+
+    @router.post("/appeals/{appeal_id}/resolve", summary="Uphold or overturn an appeal")
+    async def resolve(request: Request, appeal_id: int) -> JSONResponse:
+        authorize(request, "admin")
+        try:
+            outcome = (await request.json()).get("outcome", "")
+        except (ValueError, AttributeError):
+            return _error(400, "invalid_json", 'send {"outcome": "upheld" | "overturned"}')
+        return _json(lambda: appeals.resolve(appeal_id, outcome).model_dump(mode="json"))
+
+    @router.get("/appeals/export", summary="Resolved appeals as evaluation cases (JSONL)")
+    def export(request: Request) -> Response:
+        authorize(request, "admin")
+        lines = "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in appeals.as_cases())
+        return Response(lines, media_type="application/x-ndjson")
+
+    return router
+
+
+def _json(produce: Callable[[], Any]) -> JSONResponse:
+    """Run a registry operation; unknown ids are 404, impossible changes 409, bad input 400."""
+    try:
+        return JSONResponse(produce())
+    except RegistryError as error:
+        message = str(error)
+        if message.startswith(("no opt-out entry", "no appeal")):
+            return _error(404, "not_found", message)
+        if "cannot" in message or "already" in message:
+            return _error(409, "conflict", message)
+        return _error(400, "invalid_request", message)
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status)

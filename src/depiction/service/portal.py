@@ -1,0 +1,135 @@
+"""The opt-out portal: a server-rendered page where anyone asks not to be depicted.
+
+A submission becomes a `pending` entry for an admin to verify. The form is protected by a
+double-submit CSRF token, submissions are rate-limited per IP, and the confirmation never
+says whether the name was already registered (that would leak the registry).
+"""
+
+from __future__ import annotations
+
+import hmac
+import html
+import logging
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from depiction.errors import RegistryError
+from depiction.registry.store import OptoutStore
+
+logger = logging.getLogger(__name__)
+CSRF_COOKIE = "depiction_csrf"
+LIMITS = {"name": 200, "aliases": 2000, "contact": 320, "statement": 4000}
+
+
+class RateLimiter:
+    """At most `count` events per `seconds` per key (an IP address)."""
+
+    def __init__(self, count: int, seconds: float) -> None:
+        self._count, self._seconds = count, seconds
+        self._events: defaultdict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            events = self._events[key]
+            while events and now - events[0] > self._seconds:
+                events.popleft()
+            if len(events) >= self._count:
+                return False
+            events.append(now)
+            return True
+
+
+def portal_router(store: OptoutStore, limiter: RateLimiter) -> APIRouter:
+    router = APIRouter(tags=["opt-out portal"])
+
+    @router.get("/optout", response_class=HTMLResponse, summary="The opt-out request form")
+    def form() -> HTMLResponse:
+        token = secrets.token_urlsafe(32)
+        page = HTMLResponse(_page(_FORM.format(token=token)))
+        page.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
+        return page
+
+    @router.post("/optout", response_class=HTMLResponse, summary="Submit an opt-out request")
+    async def submit(request: Request) -> HTMLResponse:
+        client = request.client.host if request.client else "unknown"
+        fields = await request.form()
+        token = str(fields.get("csrf_token", ""))
+        if not hmac.compare_digest(token, request.cookies.get(CSRF_COOKIE, "")) or not token:
+            return HTMLResponse(
+                _page("<h1>Expired form</h1><p>Please <a href='/optout'>reload the form</a>.</p>"),
+                403,
+            )
+        if not limiter.allow(client):
+            return HTMLResponse(
+                _page("<h1>Too many requests</h1><p>Please try again later.</p>"), 429
+            )
+        values = {name: str(fields.get(name, "")).strip() for name in LIMITS}
+        problems = [
+            f"{name} is too long" for name, limit in LIMITS.items() if len(values[name]) > limit
+        ]
+        if not values["name"]:
+            problems.append("your name is required")
+        if not values["contact"]:
+            problems.append("a contact address is required, so we can verify the request")
+        if problems:
+            listed = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+            return HTMLResponse(
+                _page(
+                    f"<h1>Please check the form</h1><ul>{listed}</ul><p><a href='/optout'>Back</a></p>"
+                ),
+                400,
+            )
+        aliases = [a.strip() for a in values["aliases"].replace("\n", ",").split(",") if a.strip()]
+        try:
+            entry = store.add(
+                values["name"], aliases[:20], values["statement"], actor=f"portal:{client}",
+                status="pending", contact=values["contact"],
+            )  # fmt: skip
+            reference = f"Your reference is <strong id='reference'>#{entry.id}</strong>."
+        except RegistryError as error:
+            logger.info("portal submission not stored: %s", error)
+            reference = ""
+        return HTMLResponse(
+            _page(
+                "<h1 id='confirmation'>Request received</h1>"
+                f"<p>Thank you. We will verify your request and contact you. {reference}</p>"
+            )
+        )
+
+    return router
+
+
+def _page(body: str) -> str:
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+        f"<title>Ask not to be depicted</title><style>{_CSS}</style></head><body>{body}</body></html>"
+    )
+
+
+_FORM = """
+<h1>Ask not to be depicted</h1>
+<p>Anyone may ask that images of them are not generated. After we verify the request, prompts
+naming you — under any of your names — are refused.</p>
+<form method="post" action="/optout">
+  <input type="hidden" name="csrf_token" value="{token}">
+  <label>Your name <input name="name" required maxlength="200"></label>
+  <label>Other names you are known by (comma-separated, any script)
+    <textarea name="aliases" rows="2" maxlength="2000"></textarea></label>
+  <label>How to reach you (email or phone) <input name="contact" required maxlength="320"></label>
+  <label>Anything we should know <textarea name="statement" rows="4" maxlength="4000"></textarea></label>
+  <button type="submit">Send request</button>
+</form>
+"""
+_CSS = """
+body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1f2328}
+label{display:block;margin:1rem 0}input,textarea{display:block;width:100%;padding:.4rem;font:inherit}
+button{padding:.5rem 1.2rem;font:inherit}
+"""
