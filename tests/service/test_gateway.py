@@ -58,9 +58,15 @@ def client(gateway: str) -> openai.OpenAI:
     return openai.OpenAI(base_url=f"{gateway}/v1", api_key="sk-test", max_retries=0)
 
 
-def test_allowed_generation_reaches_the_backend_unchanged(client: openai.OpenAI) -> None:
+def test_allowed_generation_reaches_the_backend_unchanged(
+    client: openai.OpenAI, gateway: str
+) -> None:
     result = client.images.generate(model="gpt-image-1", prompt="a watercolor fox in the snow")
     assert result.data[0].b64_json == PNG
+    assert (
+        'depiction_upstream_seconds_count{endpoint="generations"}'
+        in httpx.get(f"{gateway}/metrics").text
+    )
     path, body = Backend.received[-1]
     assert path == "/v1/images/generations"
     assert json.loads(body)["prompt"] == "a watercolor fox in the snow"

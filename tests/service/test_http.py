@@ -138,3 +138,22 @@ def test_decision_log_is_replayable_by_eval(
     )
     assert replay.returncode == 0, replay.stderr
     assert "100.0%" in replay.stdout.splitlines()[1]
+
+
+def test_settings_file_and_its_errors(tmp_path: Path) -> None:
+    good = tmp_path / "service.yaml"
+    good.write_text("max_body_bytes: 1000\nlog_prompts: true\n")
+    with running_service(tmp_path, "--config", str(good)) as base:
+        big = httpx.post(f"{base}/v1/check", json={"prompt": "a cat " * 300})
+        assert big.json()["error"]["code"] == "payload_too_large"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("max_body_bytes: lots\nfavourite_colour: blue\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "depiction", "serve", "--config", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: service setting '")
+    assert len(result.stderr.strip().splitlines()) == 1

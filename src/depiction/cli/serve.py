@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from depiction.cli.common import DatabaseOption, PolicyOption
+from depiction.cli.common import DatabaseOption, PolicyOption, reported_errors
+from depiction.service.config import ServiceConfig
 
 
 def serve(
@@ -26,6 +27,14 @@ def serve(
         ),
     ] = None,
     log_prompts: Annotated[bool, typer.Option(help="Write prompts into the decision log.")] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="DEPICTION_CONFIG",
+            help="YAML settings file (keys as in the README).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve POST /v1/check, /healthz, /readyz, /metrics and the OpenAPI docs at /docs."""
     import uvicorn  # imported here: the other commands do not need the web stack
@@ -35,8 +44,11 @@ def serve(
         "DEPICTION_DATABASE_URL": database_url,
         "DEPICTION_DECISION_LOG": str(decision_log) if decision_log else None,
         "DEPICTION_LOG_PROMPTS": "true" if log_prompts else None,
+        "DEPICTION_CONFIG": str(config) if config else None,
     }
     os.environ.update({key: value for key, value in settings.items() if value})
+    with reported_errors():
+        ServiceConfig.from_env()  # a bad settings file is one clear line here, not a worker crash
     uvicorn.run(
         "depiction.service.app:app_from_env",
         factory=True,

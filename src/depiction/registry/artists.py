@@ -15,6 +15,7 @@ from typing import TextIO
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from depiction.errors import RegistryError
@@ -47,10 +48,16 @@ class ArtistStore:
 
     def __init__(self, url: str | None = None) -> None:
         self._engine = open_database(url)
-        with Session(self._engine) as session, session.begin():
-            if session.scalar(select(func.count(Artist.id))) == 0:
-                for source in _seed_files():
-                    self._insert(session, _parse_tsv(source.name, source.read_text("utf-8")))
+        try:
+            with Session(self._engine) as session, session.begin():
+                if session.scalar(select(func.count(Artist.id))) == 0:
+                    for source in _seed_files():
+                        self._insert(session, _parse_tsv(source.name, source.read_text("utf-8")))
+        except (IntegrityError, RegistryError):
+            # another process seeded the same new database first; its rows are the same
+            with Session(self._engine) as session:
+                if not session.scalar(select(func.count(Artist.id))):
+                    raise
 
     def version(self) -> tuple[int, int, int]:
         """Changes whenever an artist is added or opts in or out (cheap to read)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from depiction.errors import RegistryError
 from depiction.registry.config import database_url
@@ -27,17 +28,34 @@ def open_database(url: str | None = None) -> Engine:
         raise RegistryError(f"invalid database URL: {error}") from error
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    try:
-        with engine.begin() as connection:
-            config = Config()
-            config.set_main_option(
-                "script_location", str(resources.files("depiction") / "registry" / "migrations")
-            )
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-    except OperationalError as error:
-        raise RegistryError(f"database unavailable ({_redact(url)}): {error.orig}") from error
+    for attempt in range(_MIGRATION_ATTEMPTS):
+        try:
+            _migrate(engine)
+            return engine
+        except (OperationalError, IntegrityError, ProgrammingError) as error:
+            # Several processes starting on a new database race to create it; the loser
+            # finds the tables made and retries. A database that is really down fails here.
+            if attempt == _MIGRATION_ATTEMPTS - 1 or not _is_race(error):
+                raise RegistryError(
+                    f"database unavailable ({_redact(url)}): {error.orig}"
+                ) from error
+            time.sleep(0.2 * (attempt + 1))
     return engine
+
+
+def _migrate(engine: Engine) -> None:
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option(
+            "script_location", str(resources.files("depiction") / "registry" / "migrations")
+        )
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _is_race(error: SQLAlchemyError) -> bool:
+    text = str(getattr(error, "orig", error)).lower()
+    return any(sign in text for sign in ("already exists", "locked", "unique", "duplicate"))
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -58,6 +76,9 @@ def _redact(url: str) -> str:
         return url
     scheme, _, credentials = head.partition("//")
     return f"{scheme}//{credentials.split(':', 1)[0]}:***@{tail}"
+
+
+_MIGRATION_ATTEMPTS = 5
 
 
 @cache

@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
@@ -152,7 +153,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             decision,
             decision_id,
         )
-        return await _forwarded(sending)
+        return await _forwarded(sending, metrics, "generations")
 
     @app.post(
         "/v1/images/edits", summary="OpenAI-compatible image edit, checked with its input images"
@@ -178,7 +179,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             decision,
             decision_id,
         )
-        return await _forwarded(sending)
+        return await _forwarded(sending, metrics, "edits")
 
     @app.post("/v1/appeals", summary="Appeal a decision (by decision_id, with a reason)")
     async def appeal(request: Request) -> JSONResponse:
@@ -239,11 +240,16 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     return app
 
 
-async def _forwarded(sending: Awaitable[Response]) -> Response:
+async def _forwarded(
+    sending: Awaitable[Response], metrics: ServiceMetrics, endpoint: str
+) -> Response:
+    started = time.perf_counter()
     try:
         return await sending
     except gateway.UpstreamUnavailable as error:
         raise ApiError(503, "upstream_unavailable", str(error)) from error
+    finally:
+        metrics.upstream_latency.labels(endpoint).observe(time.perf_counter() - started)
 
 
 async def _read_check_request(

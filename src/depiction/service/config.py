@@ -5,13 +5,21 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from depiction.errors import DepictionError
 from depiction.request import DEFAULT_MAX_PROMPT_CHARS
+
+
+class ConfigError(DepictionError):
+    """The service settings file is unreadable or malformed."""
 
 
 class ServiceConfig(BaseModel):
     """Everything an operator sets for one service process."""
+
+    model_config = ConfigDict(extra="forbid")
 
     policy: Path | None = Field(default=None, description="Policy file; the shipped one if unset.")
     database_url: str | None = Field(default=None, description="Registry database URL.")
@@ -30,18 +38,44 @@ class ServiceConfig(BaseModel):
 
     @classmethod
     def from_env(cls) -> ServiceConfig:
-        env = os.environ
-        policy, log = env.get("DEPICTION_POLICY"), env.get("DEPICTION_DECISION_LOG")
-        return cls(
-            policy=Path(policy) if policy else None,
-            database_url=env.get("DEPICTION_DATABASE_URL") or None,
-            upstream_url=env.get("DEPICTION_UPSTREAM_URL") or None,
-            upstream_timeout_s=float(env.get("DEPICTION_UPSTREAM_TIMEOUT", 120)),
-            upstream_api_key=env.get("DEPICTION_UPSTREAM_API_KEY") or None,
-            require_keys=env.get("DEPICTION_REQUIRE_KEYS", "").lower() in ("1", "true", "yes"),
-            portal_submissions_per_hour=int(env.get("DEPICTION_PORTAL_PER_HOUR", 5)),
-            decision_log=Path(log) if log else None,
-            log_prompts=env.get("DEPICTION_LOG_PROMPTS", "").lower() in ("1", "true", "yes"),
-            max_body_bytes=int(env.get("DEPICTION_MAX_BODY_BYTES", 20 * 2**20)),
-            max_image_bytes=int(env.get("DEPICTION_MAX_IMAGE_BYTES", 8 * 2**20)),
+        """The settings file named by DEPICTION_CONFIG (if any), overridden by DEPICTION_* variables."""
+        base = (
+            _read_file(Path(os.environ["DEPICTION_CONFIG"]))
+            if os.environ.get("DEPICTION_CONFIG")
+            else {}
         )
+        try:
+            return cls.model_validate({**base, **cls._env_values()})
+        except ValidationError as error:
+            detail = error.errors()[0]
+            where = ".".join(str(part) for part in detail["loc"])
+            raise ConfigError(f"service setting '{where}': {detail['msg']}") from error
+
+    @classmethod
+    def _env_values(cls) -> dict[str, object]:
+        env = os.environ
+        names = {
+            "policy": "DEPICTION_POLICY",
+            "database_url": "DEPICTION_DATABASE_URL",
+            "decision_log": "DEPICTION_DECISION_LOG",
+            "log_prompts": "DEPICTION_LOG_PROMPTS",
+            "upstream_url": "DEPICTION_UPSTREAM_URL",
+            "upstream_timeout_s": "DEPICTION_UPSTREAM_TIMEOUT",
+            "upstream_api_key": "DEPICTION_UPSTREAM_API_KEY",
+            "require_keys": "DEPICTION_REQUIRE_KEYS",
+            "portal_submissions_per_hour": "DEPICTION_PORTAL_PER_HOUR",
+            "max_body_bytes": "DEPICTION_MAX_BODY_BYTES",
+            "max_image_bytes": "DEPICTION_MAX_IMAGE_BYTES",
+        }
+        return {field: env[name] for field, name in names.items() if env.get(name)}
+
+
+def _read_file(path: Path) -> dict[str, object]:
+    """A YAML (or JSON) mapping of the settings above; unknown keys are errors."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ConfigError(f"cannot read service config {path}: {error}") from error
+    if not isinstance(data, dict):
+        raise ConfigError(f"service config {path} must be a mapping of settings")
+    return data

@@ -23,6 +23,10 @@ class ServiceMetrics:
             ["code"],
             registry=self.registry,
         )
+        self.upstream_latency = Histogram(
+            "depiction_upstream_seconds", "Time the image backend took, by endpoint.", ["endpoint"],
+            buckets=(0.1, 0.5, 1, 2, 5, 10, 20, 40, 80), registry=self.registry,
+        )  # fmt: skip
         self.detector_errors = Counter(
             "depiction_detector_errors", "Checks that failed closed because a detector failed.",
             registry=self.registry,
