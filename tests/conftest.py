@@ -2,6 +2,7 @@
 
 import io
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -18,6 +19,34 @@ POLICIES = Path(__file__).parent / "policies"
 os.environ["DEPICTION_DATABASE_URL"] = (
     f"sqlite:///{tempfile.mkdtemp(prefix='depiction-')}/registry.db"
 )
+
+
+DECISION_FIELDS = [
+    "action",
+    "categories",
+    "rules",
+    "revised_prompt",
+    "signals",
+    "policy",
+    "latency_ms",
+]
+"""The decision JSON contract (DESIGN.md §1), in order."""
+
+
+def needed(what: str, how: str) -> None:
+    """A test needs a system tool: missing in CI (which installs it) fails, elsewhere skips."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is missing; .ci/run should install {how}")
+    pytest.skip(f"no {what} installed")
+
+
+def chromium() -> str:
+    """Debian's Chromium, for tests that render pages in a real browser."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        needed("chromium", "the Debian package chromium")
+    assert path is not None
+    return path
 
 
 def png_bytes(width: int = 16, height: int = 16, mode: str = "RGB") -> bytes:

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import POLICIES, png_bytes
+from .conftest import DECISION_FIELDS, POLICIES, png_bytes
 
 CLI = [sys.executable, "-m", "depiction"]
 
@@ -26,15 +26,7 @@ def test_check_json_has_the_decision_contract() -> None:
     result = run("check", "Studio Ghibli style portrait of Elon Musk", "--json")
     assert result.returncode == 0, result.stderr
     decision = json.loads(result.stdout)
-    assert list(decision) == [
-        "action",
-        "categories",
-        "rules",
-        "revised_prompt",
-        "signals",
-        "policy",
-        "latency_ms",
-    ]
+    assert list(decision) == DECISION_FIELDS
     assert decision["action"] == "allow"
     assert list(decision["policy"]) == ["name", "version", "sha256"]
     assert any(s["kind"] == "real_person" for s in decision["signals"])

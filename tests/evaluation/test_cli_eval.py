@@ -1,8 +1,6 @@
 """`depiction eval` and `depiction policy diff` as a user runs them."""
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +9,8 @@ import pytest
 import yaml
 
 from depiction.policy import default_policy_path
+
+from ..conftest import chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -59,11 +59,7 @@ def test_html_report_is_self_contained(evaluated: tuple[dict, Path, str]) -> Non
 
 def test_report_renders_in_headless_chromium(evaluated: tuple[dict, Path, str]) -> None:  # type: ignore[type-arg]
     _, report, _ = evaluated
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is missing; .ci/run should install it")
-        pytest.skip("no chromium installed")
+    browser = chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "eval-report.png"
     shot.unlink(missing_ok=True)

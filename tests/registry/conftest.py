@@ -20,6 +20,8 @@ import pytest
 
 from depiction.registry.store import OptoutStore
 
+from ..conftest import needed
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -36,9 +38,7 @@ def _as_postgres(*command: str) -> list[str]:
 def postgres_url() -> Iterator[str]:
     binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
     if not binaries:
-        if os.environ.get("CI") == "true":
-            pytest.fail("PostgreSQL server binaries are missing; .ci/run should install them")
-        pytest.skip("no PostgreSQL server installed")
+        needed("PostgreSQL server", "the Debian package postgresql")
     bin_dir = Path(binaries[-1])
     data = Path(tempfile.mkdtemp(prefix="depiction-pg-"))
     if os.geteuid() == 0:

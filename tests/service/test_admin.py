@@ -1,7 +1,6 @@
 """API keys, the admin API, appeals and the opt-out portal (driven in headless Chromium)."""
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ..conftest import chromium
 from .conftest import running_service
 
 
@@ -113,11 +113,7 @@ def test_appeal_review_and_export_as_eval_cases(
 
 def test_portal_in_headless_chromium(service: tuple[str, Path, dict[str, str]]) -> None:
     base, _, keys = service
-    browser_path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser_path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is missing; .ci/run should install it")
-        pytest.skip("no chromium installed")
+    browser_path = chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..conftest import png_bytes
+from ..conftest import DECISION_FIELDS, png_bytes
 from .conftest import running_service
 
 PNG = png_bytes()
@@ -36,15 +36,7 @@ def test_check_returns_the_decision_and_an_id(service: tuple[httpx.Client, Path]
     assert body["action"] == "refuse"
     assert body["categories"] == ["sexual_real_person"]
     assert len(body["decision_id"]) == 32
-    assert list(body)[:7] == [
-        "action",
-        "categories",
-        "rules",
-        "revised_prompt",
-        "signals",
-        "policy",
-        "latency_ms",
-    ]
+    assert list(body)[:7] == DECISION_FIELDS
 
 
 def test_edit_with_images_as_json_and_multipart(service: tuple[httpx.Client, Path]) -> None:
