@@ -27,9 +27,15 @@ class Refreshing(Generic[T]):
         self._checked_at = time.monotonic()
 
     def get(self) -> T:
-        """The current value; may first re-read the version and rebuild (thread-safe)."""
-        if time.monotonic() - self._checked_at >= REFRESH_SECONDS:
-            with self._lock:
+        """The current value; may first re-read the version and rebuild (thread-safe).
+
+        One caller does the re-read and any rebuild; callers arriving meanwhile keep using
+        the current value instead of waiting, so a large rebuild never stalls every check.
+        """
+        if time.monotonic() - self._checked_at >= REFRESH_SECONDS and self._lock.acquire(
+            blocking=False
+        ):
+            try:
                 now = time.monotonic()
                 if now - self._checked_at >= REFRESH_SECONDS:
                     version = self._version()
@@ -37,4 +43,6 @@ class Refreshing(Generic[T]):
                         self._value = self._build()
                         self._seen = version
                     self._checked_at = now
+            finally:
+                self._lock.release()
         return self._value
