@@ -14,22 +14,30 @@ from depiction.registry.appeals import AppealStore
 from depiction.registry.store import OptoutStore
 
 
-def admin_router(
-    optout: OptoutStore, appeals: AppealStore, authorize: Callable[[Request, str], None]
-) -> APIRouter:
+def admin_router(state: dict[str, Any], authorize: Callable[[Request, str], None]) -> APIRouter:
+    """Routes over the stores the app opens at start-up (`state["optout"]`, `state["appeals"]`)."""
     router = APIRouter(prefix="/v1/admin", tags=["admin"])
+
+    def optout() -> OptoutStore:
+        store: OptoutStore = state["optout"]
+        return store
+
+    def appeals() -> AppealStore:
+        store: AppealStore = state["appeals"]
+        return store
 
     @router.get("/optout", summary="Opt-out entries, by status")
     def list_optout(request: Request, status: str | None = None) -> JSONResponse:
         authorize(request, "admin")
-        return _json(lambda: [p.model_dump(mode="json") for p in optout.entries(status)])
+        return _json(lambda: [p.model_dump(mode="json") for p in optout().entries(status)])
 
     @router.post(
         "/optout/{person_id}/{action}", summary="verify, reject or revoke an opt-out entry"
     )
     def change_optout(request: Request, person_id: int, action: str) -> JSONResponse:
         authorize(request, "admin")
-        actions = {"verify": optout.verify, "reject": optout.reject, "revoke": optout.revoke}
+        store = optout()
+        actions = {"verify": store.verify, "reject": store.reject, "revoke": store.revoke}
         if action not in actions:
             return _error(404, "not_found", f"unknown action '{action}' (verify, reject, revoke)")
         return _json(lambda: actions[action](person_id, actor="admin-api").model_dump(mode="json"))
@@ -37,7 +45,7 @@ def admin_router(
     @router.get("/appeals", summary="Appeals, by status (open or resolved)")
     def list_appeals(request: Request, status: str | None = None) -> JSONResponse:
         authorize(request, "admin")
-        return _json(lambda: [a.model_dump(mode="json") for a in appeals.entries(status)])
+        return _json(lambda: [a.model_dump(mode="json") for a in appeals().entries(status)])
 
     @router.post("/appeals/{appeal_id}/resolve", summary="Uphold or overturn an appeal")
     async def resolve(request: Request, appeal_id: int) -> JSONResponse:
@@ -46,12 +54,14 @@ def admin_router(
             outcome = (await request.json()).get("outcome", "")
         except (ValueError, AttributeError):
             return _error(400, "invalid_json", 'send {"outcome": "upheld" | "overturned"}')
-        return _json(lambda: appeals.resolve(appeal_id, outcome).model_dump(mode="json"))
+        return _json(lambda: appeals().resolve(appeal_id, outcome).model_dump(mode="json"))
 
     @router.get("/appeals/export", summary="Resolved appeals as evaluation cases (JSONL)")
     def export(request: Request) -> Response:
         authorize(request, "admin")
-        lines = "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in appeals.as_cases())
+        lines = "".join(
+            json.dumps(case, ensure_ascii=False) + "\n" for case in appeals().as_cases()
+        )
         return Response(lines, media_type="application/x-ndjson")
 
     return router

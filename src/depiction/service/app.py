@@ -1,4 +1,5 @@
-"""The FastAPI application: `POST /v1/check`, health, readiness and metrics.
+"""The FastAPI application: checks, the OpenAI-compatible gateway, appeals, the admin API and
+opt-out portal (their own modules), health, readiness and metrics.
 
 Every error is a JSON body `{"error": {"code", "message"}}` with a stable code and a 4xx
 status (5xx only for a fault of the service itself); no traceback ever reaches a client.
@@ -32,24 +33,15 @@ from depiction.registry.database import ping
 from depiction.registry.store import OptoutStore
 from depiction.service import gateway
 from depiction.service.admin import admin_router
-from depiction.service.auth import Authenticator, AuthError
+from depiction.service.auth import Authenticator
 from depiction.service.config import ServiceConfig
 from depiction.service.decision_log import DecisionLog
+from depiction.service.errors import ApiError
 from depiction.service.metrics import ServiceMetrics
 from depiction.service.portal import RateLimiter, portal_router
 from depiction.service.recent import RecentDecisions, Remembered
 
 logger = logging.getLogger(__name__)
-
-
-class ApiError(Exception):
-    """An error with a stable code, turned into a JSON body by the app."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
 
 
 def create_app(config: ServiceConfig | None = None) -> FastAPI:
@@ -72,11 +64,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             Authenticator, settings.database_url, settings.require_keys
         )
         state["appeals"] = await run_in_threadpool(AppealStore, settings.database_url)
-        optout = await run_in_threadpool(OptoutStore, settings.database_url)
-        app.include_router(admin_router(optout, state["appeals"], authorize))
-        app.include_router(
-            portal_router(optout, RateLimiter(settings.portal_submissions_per_hour, 3600))
-        )
+        state["optout"] = await run_in_threadpool(OptoutStore, settings.database_url)
         async with httpx.AsyncClient(timeout=settings.upstream_timeout_s) as client:
             state["upstream"] = client
             yield
@@ -92,15 +80,14 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         metrics.errors.labels(error.code).inc()
         return JSONResponse({"error": {"code": error.code, "message": error.message}}, error.status)
 
-    @app.exception_handler(AuthError)
-    async def auth_error(_: Request, error: AuthError) -> JSONResponse:
-        metrics.errors.labels(error.code).inc()
-        return JSONResponse({"error": {"code": error.code, "message": error.message}}, error.status)
-
     def authorize(request: Request, scope: str) -> None:
         state["auth"].check(request, scope)
 
     recent = RecentDecisions()
+    app.include_router(admin_router(state, authorize))
+    app.include_router(
+        portal_router(state, RateLimiter(settings.portal_submissions_per_hour, 3600))
+    )
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, error: Exception) -> JSONResponse:

@@ -11,12 +11,7 @@ from fastapi import Request
 
 from depiction.registry.keys import KeyStore, key_hash
 from depiction.registry.refresh import Refreshing
-
-
-class AuthError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+from depiction.service.errors import ApiError
 
 
 class Authenticator:
@@ -26,19 +21,19 @@ class Authenticator:
         self.require_keys = require_keys
 
     def check(self, request: Request, scope: str) -> None:
-        """Raise `AuthError` (401 or 403) unless the request may use `scope`."""
+        """Raise `ApiError` (401 or 403) unless the request may use `scope`."""
         if scope != "admin" and not self.require_keys:
             return
         key = presented_key(request)
         if key is None:
-            raise AuthError(
+            raise ApiError(
                 401, "unauthorized", f"this endpoint needs an API key with the '{scope}' scope"
             )
         scopes = self._keys.get().get(key_hash(key))
         if scopes is None:
-            raise AuthError(401, "unauthorized", "the API key is unknown or revoked")
+            raise ApiError(401, "unauthorized", "the API key is unknown or revoked")
         if scope not in scopes:
-            raise AuthError(403, "forbidden", f"the API key lacks the '{scope}' scope")
+            raise ApiError(403, "forbidden", f"the API key lacks the '{scope}' scope")
 
 
 def presented_key(request: Request) -> str | None:

@@ -14,6 +14,7 @@ import secrets
 import threading
 import time
 from collections import defaultdict, deque
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -46,7 +47,8 @@ class RateLimiter:
             return True
 
 
-def portal_router(store: OptoutStore, limiter: RateLimiter) -> APIRouter:
+def portal_router(state: dict[str, Any], limiter: RateLimiter) -> APIRouter:
+    """Routes over the opt-out store the app opens at start-up (`state["optout"]`)."""
     router = APIRouter(tags=["opt-out portal"])
 
     @router.get("/optout", response_class=HTMLResponse, summary="The opt-out request form")
@@ -88,6 +90,7 @@ def portal_router(store: OptoutStore, limiter: RateLimiter) -> APIRouter:
             )
         aliases = [a.strip() for a in values["aliases"].replace("\n", ",").split(",") if a.strip()]
         try:
+            store: OptoutStore = state["optout"]
             entry = store.add(
                 values["name"], aliases[:20], values["statement"], actor=f"portal:{client}",
                 status="pending", contact=values["contact"],
