@@ -3,8 +3,10 @@
     python benchmarks/bench_service.py [--workers 2] [--connections 64] [--seconds 30]
 
 Starts `depiction serve` on a free loopback port, then drives `POST /v1/check` with wrk
-(Debian package `wrk`; closed loop, keep-alive connections) cycling through the dev set's
-prompts, and prints throughput, latency percentiles and errors. wrk shares the machine's
+(Debian package `wrk`; keep-alive connections) cycling through the dev set's prompts, and
+prints throughput, latency percentiles and errors. Unpaced, every connection sends its next
+request as soon as the last is answered (saturation); with `--rate R` the connections wait
+between requests so that together they aim for R checks/s, like many users at a steady load. wrk shares the machine's
 cores with the server. Loopback only; the run stops by itself.
 """
 
@@ -35,6 +37,7 @@ request = function()
   index = index %% #bodies + 1
   return wrk.format(nil, "/v1/check", nil, bodies[index])
 end
+%s
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %%d %%d %%d %%.3f %%.3f %%.3f\\n", summary.requests,
     summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
@@ -55,6 +58,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument(
+        "--rate", type=int, default=0,
+        help="Total checks/s the clients aim for (each waits between requests); 0: as fast as possible.",
+    )  # fmt: skip
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="depiction-load-"))
     bodies = folder / "bodies.jsonl"
@@ -62,7 +69,12 @@ def main() -> None:
         "".join(json.dumps({"prompt": c.prompt, "mode": c.mode}) + "\n" for c in load_cases("dev"))
     )
     script = folder / "check.lua"
-    script.write_text(LUA % bodies)
+    pacing = (
+        f"delay = function() return {1000 * args.connections / args.rate:.3f} end"
+        if args.rate
+        else ""
+    )
+    script.write_text(LUA % (bodies, pacing))
     port = free_port()
     env = {**os.environ, "DEPICTION_DATABASE_URL": f"sqlite:///{folder / 'registry.db'}"}
     server = subprocess.Popen(
@@ -99,8 +111,9 @@ def main() -> None:
         raise SystemExit(run.stdout + run.stderr)
     requests, errors, duration_us, p50, p99, worst = found.groups()
     seconds = float(duration_us) / 1e6
+    paced = f"paced to {args.rate}/s" if args.rate else "unpaced"
     print(
-        f"workers {args.workers}, {args.connections} connections, {seconds:.0f} s, loopback, dev-set prompts"
+        f"workers {args.workers}, {args.connections} connections, {paced}, {seconds:.0f} s, loopback"
     )
     print(f"checks/s      {int(requests) / seconds:,.0f}")
     print(f"latency p50   {float(p50):.2f} ms")
