@@ -84,6 +84,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         state["auth"].check(request, scope)
 
     recent = RecentDecisions()
+    upstream = _upstream(settings)
     app.include_router(admin_router(state, authorize))
     app.include_router(
         portal_router(state, RateLimiter(settings.portal_submissions_per_hour, 3600))
@@ -135,7 +136,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             return gateway.refusal(decision, decision_id)
         sending = gateway.forward_json(
             state["upstream"],
-            _upstream(settings),
+            upstream,
             "/images/generations",
             request,
             body,
@@ -161,7 +162,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             return gateway.refusal(decision, decision_id)
         sending = gateway.forward_form(
             state["upstream"],
-            _upstream(settings),
+            upstream,
             "/images/edits",
             request,
             form,
