@@ -149,3 +149,12 @@ def test_settings_file_and_its_errors(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("error: service setting '")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_edits_respect_the_body_limit_too(service: tuple[httpx.Client, Path]) -> None:
+    client, _ = service
+    big = client.post(
+        "/v1/images/edits", data={"prompt": "x"}, files={"image": ("a.png", b"\0" * 300_000)}
+    )
+    assert big.status_code == 413
+    assert big.json()["error"]["code"] == "payload_too_large"

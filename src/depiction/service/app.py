@@ -150,7 +150,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     )
     async def edits(request: Request) -> Response:
         authorize(request, "gateway")
-        form = await _read_form(request)
+        form = await _read_form(request, settings)
         uploads = [
             v
             for k, v in form.multi_items()
@@ -255,7 +255,7 @@ async def _read_check_request(
             )
         images = [_decode_image(item, settings) for item in raw_images]
         return data.get("prompt", ""), str(data.get("mode", "generate")), images
-    form = await _read_form(request)
+    form = await _read_form(request, settings)
     uploads = [item for item in form.getlist("images") if isinstance(item, UploadFile)]
     images = await _read_uploads(uploads, settings)
     return str(form.get("prompt", "")), str(form.get("mode", "generate")), images
@@ -297,11 +297,8 @@ async def _read_json(request: Request, settings: ServiceConfig) -> dict[str, Any
     return data
 
 
-async def _read_form(request: Request) -> Any:
-    if (
-        request.headers.get("content-type", "").split(";")[0].strip().lower()
-        != "multipart/form-data"
-    ):
+async def _read_form(request: Request, settings: ServiceConfig) -> Any:
+    if _content_type(request, settings) != "multipart/form-data":
         raise ApiError(415, "unsupported_media_type", "this endpoint takes multipart/form-data")
     return await request.form()
 
