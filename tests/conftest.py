@@ -3,6 +3,8 @@
 import io
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -47,6 +49,13 @@ def chromium() -> str:
         needed("chromium", "the Debian package chromium")
     assert path is not None
     return path
+
+
+def depiction(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the real `depiction` command in a subprocess (text output)."""
+    return subprocess.run(
+        [sys.executable, "-m", "depiction", *args], capture_output=True, text=True, timeout=timeout
+    )
 
 
 def png_bytes(width: int = 16, height: int = 16, mode: str = "RGB") -> bytes:

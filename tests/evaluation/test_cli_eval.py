@@ -2,7 +2,6 @@
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,16 +9,14 @@ import yaml
 
 from depiction.policy import default_policy_path
 
-from ..conftest import chromium
+from ..conftest import chromium, depiction
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "depiction", *args], capture_output=True, text=True, timeout=600
-    )
+    return depiction(*args, timeout=600)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..conftest import chromium
+from ..conftest import chromium, depiction
 from ..registry.test_refresh import eventually
 from .conftest import running_service
 
@@ -102,12 +102,7 @@ def test_appeal_review_and_export_as_eval_cases(
     exported = httpx.get(f"{base}/v1/admin/appeals/export", headers=admin).text
     cases = tmp_path / "appeals.jsonl"
     cases.write_text(exported)
-    replay = subprocess.run(
-        [sys.executable, "-m", "depiction", "eval", str(cases)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    replay = depiction("eval", str(cases))
     assert replay.returncode == 0, replay.stderr
     assert '"expected": "allow"' in exported
 

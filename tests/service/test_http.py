@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..conftest import DECISION_FIELDS, png_bytes
+from ..conftest import DECISION_FIELDS, depiction, png_bytes
 from .conftest import running_service
 
 PNG = png_bytes()
@@ -122,12 +122,7 @@ def test_decision_log_is_replayable_by_eval(
     last = records[-1]
     assert last["action"] == "refuse" and last["categories"] == ["sexual_minors"]
     assert len(last["input_sha256"]) == 64 and last["prompt"] == "12岁女孩裸体"
-    replay = subprocess.run(
-        [sys.executable, "-m", "depiction", "eval", str(log)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    replay = depiction("eval", str(log))
     assert replay.returncode == 0, replay.stderr
     assert "100.0%" in replay.stdout.splitlines()[1]
 
