@@ -1,9 +1,20 @@
 """Input images: real ones pass; empty, broken, non-images and decompression bombs are refused
 with a clear error before any detector runs."""
 
+import hashlib
+import io
+from collections.abc import Sequence
+
 import pytest
+from PIL import Image
 
 from depiction import Engine, RequestError
+from depiction.decision import Signal
+from depiction.detectors.base import ImageDetector
+from depiction.images import WORKING_SIZE, DecodedImage, decode_image
+from depiction.normalize import NormalizedText
+from depiction.policy import default_policy_path, load_policy
+from depiction.request import Request
 
 from .conftest import png_bytes
 
@@ -31,3 +42,59 @@ def test_bad_images_are_refused_with_a_clear_error(
 def test_the_second_image_is_named(engine: Engine) -> None:
     with pytest.raises(RequestError, match="image 2 is empty"):
         engine.check("blend these", mode="edit", images=[png_bytes(), b""])
+
+
+def _encoded(image: Image.Image, fmt: str, **options: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+def test_exif_orientation_is_applied() -> None:
+    landscape = Image.new("RGB", (40, 20), "white")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display"
+    decoded = decode_image(_encoded(landscape, "JPEG", exif=exif))
+    assert decoded.image.size == (20, 40)
+    assert decoded.original_size == (40, 20)
+
+
+def test_animated_images_are_refused_with_a_clear_error() -> None:
+    frames = [Image.new("RGB", (8, 8), colour) for colour in ("red", "blue")]
+    data = _encoded(frames[0], "GIF", save_all=True, append_images=frames[1:])
+    with pytest.raises(RequestError, match="image 1 is animated \\(2 frames\\)"):
+        decode_image(data)
+
+
+def test_large_images_are_shrunk_for_detectors_and_digested_as_received() -> None:
+    data = png_bytes(3000, 1500)
+    decoded = decode_image(data, index=2)
+    assert max(decoded.image.size) == WORKING_SIZE
+    assert decoded.image.mode == "RGB"
+    assert decoded.sha256 == hashlib.sha256(data).hexdigest()
+    assert decoded.index == 2
+
+
+def test_image_detectors_see_each_image_decoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[int, str]] = []
+
+    class Recorder(ImageDetector):
+        name = "recorder"
+        signals = ("image_person",)
+
+        def detect_images(
+            self, request: Request, text: NormalizedText, images: Sequence[DecodedImage]
+        ) -> list[Signal]:
+            seen.extend((image.index, image.sha256) for image in images)
+            return [Signal(kind="image_person", source=self.name)]
+
+    policy = load_policy(default_policy_path())
+    monkeypatch.setitem(policy.detectors, "recorder", Recorder)
+    engine = Engine(policy)
+    first, second = png_bytes(8, 8), png_bytes(9, 9)
+    decision = engine.check("make her smile", mode="edit", images=[first, second])
+    assert seen == [(0, hashlib.sha256(first).hexdigest()), (1, hashlib.sha256(second).hexdigest())]
+    assert ("image_person", "recorder") in {(s.kind, s.source) for s in decision.signals}
+    seen.clear()
+    engine.check("a cat", mode="generate")
+    assert seen == []  # no images, no image detector call

@@ -18,9 +18,9 @@ from pydantic import ValidationError
 
 from depiction.decision import Decision, PolicyRef, RuleHit, Signal
 from depiction.detectors import Detector
-from depiction.detectors.base import LoadContext
+from depiction.detectors.base import ImageDetector, LoadContext
 from depiction.errors import DepictionError, RequestError
-from depiction.images import DEFAULT_MAX_IMAGE_PIXELS, check_image
+from depiction.images import DEFAULT_MAX_IMAGE_PIXELS, DecodedImage, check_image, decode_images
 from depiction.normalize import Normalizer
 from depiction.policy import Policy, default_policy_path, evaluate, load_policy
 from depiction.request import DEFAULT_MAX_PROMPT_CHARS, MODES, Request, RequestContext
@@ -46,9 +46,13 @@ class Engine:
         self.max_image_pixels = max_image_pixels
         self._normalizer = Normalizer()
         self._normalizer.load()
-        context = LoadContext(self._normalizer, database_url)
+        context = LoadContext(self._normalizer, database_url, policy.params)
         self._detectors: list[Detector] = []
-        for cls in policy.detectors.values():
+        for name, reason in policy.inactive.items():
+            logger.warning("detector %s is skipped: %s", name, reason)
+        for name, cls in policy.detectors.items():
+            if name in policy.inactive:
+                continue
             detector = cls()
             detector.load(context)
             self._detectors.append(detector)
@@ -119,13 +123,18 @@ class Engine:
 
     def _decide(self, request: Request, started: float) -> Decision:
         text = self._normalizer.normalize(request.prompt)
+        images = self._decoded(request)
         signals: list[Signal] = []
         failed: list[str] = []
         for detector in self._detectors:
             if request.mode not in detector.modes:
                 continue
             try:
-                signals.extend(detector.detect(request, text))
+                if isinstance(detector, ImageDetector):
+                    if images:
+                        signals.extend(detector.detect_images(request, text, images))
+                else:
+                    signals.extend(detector.detect(request, text))
             except Exception:  # fail closed on any detector fault, and say which one
                 logger.exception("detector %s failed", detector.name)
                 failed.append(detector.name)
@@ -157,6 +166,12 @@ class Engine:
             policy=self._policy_ref,
             latency_ms=_elapsed_ms(started),
         )
+
+    def _decoded(self, request: Request) -> tuple[DecodedImage, ...]:
+        """Decode the input images once, for all image detectors (none when nobody looks)."""
+        if not request.images or not any(isinstance(d, ImageDetector) for d in self._detectors):
+            return ()
+        return decode_images(request.images, self.max_image_pixels)
 
     def _refusal(
         self, rule_id: str, explanation: str, signals: list[Signal], started: float

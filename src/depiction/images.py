@@ -1,20 +1,39 @@
 """Input images are checked before any detector sees them: real images, within limits.
 
-Only the header is decoded (Pillow reads the size lazily), so a decompression bomb is
-rejected by its declared pixel count before any pixel is decompressed. Images are never
-written anywhere; decisions and logs carry only a digest.
+Only the header is read first (Pillow reads the size lazily), so a decompression bomb is
+rejected by its declared pixel count before any pixel is decompressed. Images are decoded
+once per check, in memory, for all image detectors. They are never written anywhere;
+decisions and logs carry only a digest.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from depiction.errors import RequestError
 
 DEFAULT_MAX_IMAGE_PIXELS = 40_000_000  # e.g. 8000 × 5000; generators take far less
+WORKING_SIZE = 2048
+"""Detectors never need more than this many pixels per side, so larger inputs are decoded
+at a reduced scale (JPEG draft mode) and shrunk: decoding time stays bounded."""
+
+
+@dataclass(frozen=True)
+class DecodedImage:
+    """One input image, upright (EXIF orientation applied), RGB, at most WORKING_SIZE a side."""
+
+    index: int
+    """0-based position in the request; messages and signals say `index + 1`."""
+    sha256: str
+    """Digest of the bytes as received: the only trace of an image that may be logged."""
+    image: Image.Image
+    original_size: tuple[int, int]
 
 
 def check_image(data: bytes, index: int, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> None:
@@ -38,3 +57,36 @@ def check_image(data: bytes, index: int, max_pixels: int = DEFAULT_MAX_IMAGE_PIX
         raise RequestError(f"{where} is broken or truncated ({error})") from error
     if width * height > max_pixels:
         raise RequestError(f"{where} is {width}×{height} pixels; the limit is {max_pixels:,}")
+
+
+def decode_image(
+    data: bytes, index: int = 0, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
+) -> DecodedImage:
+    """Check and decode one image, or raise `RequestError` saying what is wrong with it."""
+    check_image(data, index, max_pixels)
+    where = f"image {index + 1}"
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            frames = getattr(opened, "n_frames", 1)
+            if frames > 1:
+                raise RequestError(f"{where} is animated ({frames} frames); send a still image")
+            original_size = opened.size
+            opened.draft("RGB", (WORKING_SIZE, WORKING_SIZE))
+            upright = ImageOps.exif_transpose(opened)
+            rgb = upright.convert("RGB")
+    except (OSError, SyntaxError, ValueError) as error:
+        raise RequestError(f"{where} is broken or truncated ({error})") from error
+    rgb.thumbnail((WORKING_SIZE, WORKING_SIZE))
+    return DecodedImage(
+        index=index,
+        sha256=hashlib.sha256(data).hexdigest(),
+        image=rgb,
+        original_size=original_size,
+    )
+
+
+def decode_images(
+    images: Sequence[bytes], max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
+) -> tuple[DecodedImage, ...]:
+    """Decode every input image, in order (the first bad one raises `RequestError`)."""
+    return tuple(decode_image(data, index, max_pixels) for index, data in enumerate(images))

@@ -110,3 +110,21 @@ def test_describe_mode_substitutes_a_neutral_description(tmp_path: Path) -> None
     decision = Engine.from_policy(path).check("a dragon over a castle, by Greg Rutkowski, 4k")
     assert decision.action == "revise"
     assert decision.revised_prompt == "a dragon over a castle, in a painterly fantasy style, 4k"
+
+
+def test_an_unavailable_detector_is_skipped_and_its_rules_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A missing optional extra must not take the policy down, nor hide which rules it mutes."""
+    from depiction.detectors.trait_edit import TraitEditDetector
+
+    monkeypatch.setattr(
+        TraitEditDetector, "unavailable", classmethod(lambda cls: "needs the 'x' extra")
+    )
+    policy = load_policy(default_policy_path())
+    assert policy.inactive == {"trait_edit": "needs the 'x' extra"}
+    assert policy.inactive_rules() == {"allow.trait_edit": ["trait_edit"]}
+    decision = Engine(policy).check("make him look fatter", mode="edit")
+    assert decision.action == "allow"
+    assert "trait_edit" not in {signal.kind for signal in decision.signals}
+    assert "sexual_minors" in Engine(policy).check("nude 12 year old girl").categories

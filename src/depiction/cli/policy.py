@@ -22,6 +22,8 @@ def policy_validate(file: Annotated[Path, typer.Argument(help="Policy file.")]) 
     typer.echo(
         f"ok: {loaded.name} {loaded.version}, {len(loaded.rules)} rules, sha256 {loaded.sha256}"
     )
+    for name, reason in loaded.inactive.items():
+        typer.echo(f"warning: detector {name} is inactive: {reason}", err=True)
 
 
 @app.command("explain")
@@ -35,6 +37,9 @@ def policy_explain(file: Annotated[Path, typer.Argument(help="Policy file.")]) -
     typer.echo("\nDetectors:")
     for name, cls in loaded.detectors.items():
         typer.echo(f"  {name}: {', '.join(cls.signals)}")
+        if name in loaded.inactive:
+            typer.secho(f"    inactive: {loaded.inactive[name]}", fg="yellow")
+    inactive_rules = loaded.inactive_rules()
     typer.echo("\nPrecedence: refuse > revise > allow, whatever the rule order.")
     for effect in ("refuse", "revise", "allow"):
         rules = [c.rule for c in loaded.rules if c.rule.effect == effect]
@@ -43,6 +48,12 @@ def policy_explain(file: Annotated[Path, typer.Argument(help="Policy file.")]) -
         typer.secho(f"\n{effect.upper()} ({len(rules)})", fg=COLOURS[effect], bold=True)
         for rule in rules:
             typer.echo(f"  {rule.id}  [{rule.category}]")
+            if rule.id in inactive_rules:
+                typer.secho(
+                    f"    inactive: uses signals of {', '.join(inactive_rules[rule.id])}, "
+                    "which cannot run here",
+                    fg="yellow",
+                )
             typer.echo(f"    when: {' '.join(rule.when.split())}")
             if rule.description:
                 typer.echo(f"    why:  {' '.join(rule.description.split())}")

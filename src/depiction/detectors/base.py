@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from depiction.decision import Signal
+from depiction.images import DecodedImage, decode_images
 from depiction.normalize import NormalizedText, Normalizer
 from depiction.request import MODES, Mode, Request
 
 
 @dataclass(frozen=True)
 class LoadContext:
-    """What detectors may need when they load: the shared normalizer and the registry DB."""
+    """What detectors may need when they load: the shared normalizer, the registry DB and the
+    policy's operator switches (so a policy can tune a detector, e.g. a threshold)."""
 
     normalizer: Normalizer
     database_url: str | None = None
+    params: Mapping[str, bool | int | float | str] = field(default_factory=dict)
 
 
 class Detector(ABC):
@@ -33,9 +37,36 @@ class Detector(ABC):
     languages: ClassVar[tuple[str, ...]] = ("en", "zh")
     modes: ClassVar[tuple[Mode, ...]] = MODES
 
+    @classmethod
+    def unavailable(cls) -> str | None:
+        """Why this detector cannot run here (e.g. an optional extra is missing), or None.
+
+        A policy naming an unavailable detector still loads: the detector is skipped and the
+        rules that use its signals are reported as inactive, so one missing extra does not
+        take a service down.
+        """
+        return None
+
     def load(self, context: LoadContext) -> None:  # noqa: B027 - optional hook
         """Read data files and build matchers. Called once before the first `detect`."""
 
     @abstractmethod
     def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
         """Return the signals found in `request` (already normalized as `text`)."""
+
+
+class ImageDetector(Detector):
+    """A detector that looks at the input images.
+
+    The engine decodes each image once and hands the same decoded images to every image
+    detector; `detect` decodes by itself so that a detector can also be used on its own.
+    """
+
+    def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
+        return self.detect_images(request, text, decode_images(request.images))
+
+    @abstractmethod
+    def detect_images(
+        self, request: Request, text: NormalizedText, images: Sequence[DecodedImage]
+    ) -> list[Signal]:
+        """Return the signals found in the decoded input `images` (never empty)."""

@@ -7,6 +7,8 @@ operator editing YAML needs to know exactly where to look.
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -41,6 +43,31 @@ class Policy:
     rules: tuple[CompiledRule, ...]
     detectors: dict[str, type[Detector]]
     environment: ConditionEnvironment
+    params: Mapping[str, bool | int | float | str]
+    inactive: dict[str, str]
+    """Detectors that cannot run on this machine (name → reason, e.g. a missing extra)."""
+
+    def inactive_rules(self) -> dict[str, list[str]]:
+        """Rules whose condition uses a signal of an inactive detector → those detectors.
+
+        Such a rule still loads and still fires on its other signals; a conjunction with a
+        missing signal never fires, which is why `policy explain` points these rules out.
+        """
+        found: dict[str, list[str]] = {}
+        for compiled in self.rules:
+            names = set(_NAME.findall(compiled.rule.when))
+            missing = [
+                detector
+                for detector in self.inactive
+                if names & set(self.detectors[detector].signals)
+            ]
+            if missing:
+                found[compiled.rule.id] = missing
+        return found
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+"""Identifiers and quoted `score["kind"]` keys alike: both name signal kinds."""
 
 
 def default_policy_path() -> Path:
@@ -112,6 +139,8 @@ def _compile(where: str, root: yaml.Node | None, spec: PolicyFile, sha256: str) 
         rules=tuple(compiled),
         detectors=detectors,
         environment=environment,
+        params=dict(spec.params),
+        inactive={name: reason for name, cls in detectors.items() if (reason := cls.unavailable())},
     )
 
 
