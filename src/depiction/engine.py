@@ -56,6 +56,8 @@ class Engine:
             detector = cls()
             detector.load(context)
             self._detectors.append(detector)
+        # On-demand detectors run last, once every signal they could combine with is known.
+        self._detectors.sort(key=lambda detector: detector.on_demand)
         self._policy_ref = PolicyRef(name=policy.name, version=policy.version, sha256=policy.sha256)
 
     @classmethod
@@ -127,7 +129,7 @@ class Engine:
         signals: list[Signal] = []
         failed: list[str] = []
         for detector in self._detectors:
-            if request.mode not in detector.modes:
+            if not self._applies(detector, request.mode, text.language, signals):
                 continue
             try:
                 if isinstance(detector, ImageDetector):
@@ -165,6 +167,14 @@ class Engine:
             signals=signals,
             policy=self._policy_ref,
             latency_ms=_elapsed_ms(started),
+        )
+
+    def _applies(self, detector: Detector, mode: str, lang: str, signals: list[Signal]) -> bool:
+        """Whether `detector` runs: its modes, and for an on-demand one, whether it could matter."""
+        if mode not in detector.modes:
+            return False
+        return not detector.on_demand or self.policy.could_change(
+            detector.name, signals, mode, lang
         )
 
     def _decoded(self, request: Request) -> tuple[DecodedImage, ...]:

@@ -20,6 +20,7 @@ from depiction.detectors.minors import MinorsDetector
 from depiction.detectors.optout import OptoutDetector
 from depiction.detectors.real_person import RealPersonDetector
 from depiction.detectors.self_harm import SelfHarmDetector
+from depiction.detectors.semantic import SemanticDetector
 from depiction.detectors.sexual import SexualDetector
 from depiction.detectors.trait_edit import TraitEditDetector
 from depiction.detectors.violence import ViolenceDetector
@@ -43,6 +44,7 @@ BUILTIN_DETECTORS: dict[str, type[Detector]] = {
         WeaponsDetector,
         ContextDetector,
         TraitEditDetector,
+        SemanticDetector,
     )
 }
 

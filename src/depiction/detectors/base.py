@@ -36,6 +36,18 @@ class Detector(ABC):
     signals: ClassVar[tuple[str, ...]]
     languages: ClassVar[tuple[str, ...]] = ("en", "zh")
     modes: ClassVar[tuple[Mode, ...]] = MODES
+    on_demand: ClassVar[bool] = False
+    """An expensive detector (a neural model): a policy that does not list its detectors
+    enables it only if a rule uses its signals, and the engine runs it on a request only when
+    its signals could change which rules match."""
+
+    @classmethod  # noqa: B027 - optional hook
+    def check_params(cls, params: Mapping[str, bool | int | float | str]) -> None:
+        """Raise `ValueError` if the policy's params tune this detector wrongly.
+
+        Called when the policy loads, even where the detector cannot run, so a misspelt or
+        out-of-range setting is a load error rather than a setting silently ignored.
+        """
 
     @classmethod
     def unavailable(cls) -> str | None:

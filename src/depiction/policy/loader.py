@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from depiction.decision import Signal
 from depiction.detectors import Detector, available_detectors
 from depiction.errors import PolicyError
 from depiction.policy.conditions import ConditionEnvironment, ConditionError
@@ -54,8 +56,7 @@ class Policy:
         missing signal never fires, which is why `policy explain` points these rules out.
         """
         found: dict[str, list[str]] = {}
-        for compiled in self.rules:
-            names = set(_NAME.findall(compiled.rule.when))
+        for compiled, names in zip(self.rules, self._names, strict=True):
             missing = [
                 detector
                 for detector in self.inactive
@@ -64,6 +65,30 @@ class Policy:
             if missing:
                 found[compiled.rule.id] = missing
         return found
+
+    @cached_property
+    def _names(self) -> tuple[frozenset[str], ...]:
+        """The names each rule's condition uses, in rule order."""
+        return tuple(frozenset(_NAME.findall(c.rule.when)) for c in self.rules)
+
+    def could_change(self, detector: str, signals: list[Signal], mode: str, lang: str) -> bool:
+        """Whether the signals of `detector` could change which rules match this request.
+
+        Each rule naming one of its kinds is evaluated as things stand and with all of them
+        present at full score; when no rule differs, running the detector cannot change the
+        decision. (Assumes a condition does not need one of its kinds present and another
+        absent at once, which no shipped rule does.)
+        """
+        kinds = set(self.detectors[detector].signals)
+        rules = [c for c, names in zip(self.rules, self._names, strict=True) if kinds & names]
+        if not rules:
+            return False
+        assumed = [Signal(kind=kind, source=detector) for kind in sorted(kinds)]
+        now = self.environment.activation(signals, mode, lang)
+        maximal = self.environment.activation([*signals, *assumed], mode, lang)
+        return any(
+            c.condition.eval(now).value() != c.condition.eval(maximal).value() for c in rules
+        )
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
@@ -105,7 +130,7 @@ def load_policy(path: str | Path) -> Policy:
 
 def _compile(where: str, root: yaml.Node | None, spec: PolicyFile, sha256: str) -> Policy:
     table = available_detectors()
-    names = spec.detectors if spec.detectors is not None else list(table)
+    names = spec.detectors if spec.detectors is not None else _default_detectors(table, spec)
     for index, name in enumerate(names):
         if name not in table:
             line = _line(root, ("detectors", index))
@@ -113,6 +138,12 @@ def _compile(where: str, root: yaml.Node | None, spec: PolicyFile, sha256: str) 
                 f"{where}:{line}: unknown detector '{name}' (available: {', '.join(sorted(table))})"
             )
     detectors = {name: table[name] for name in names}
+    for name, cls in detectors.items():
+        try:
+            cls.check_params(spec.params)
+        except ValueError as error:
+            line = _line(root, ("params",))
+            raise PolicyError(f"{where}:{line}: params for detector '{name}': {error}") from error
     kinds = {kind for cls in detectors.values() for kind in cls.signals}
     clash = kinds & RESERVED_NAMES
     if clash:
@@ -142,6 +173,12 @@ def _compile(where: str, root: yaml.Node | None, spec: PolicyFile, sha256: str) 
         params=dict(spec.params),
         inactive={name: reason for name, cls in detectors.items() if (reason := cls.unavailable())},
     )
+
+
+def _default_detectors(table: Mapping[str, type[Detector]], spec: PolicyFile) -> list[str]:
+    """Every detector, except on-demand ones whose signals no rule condition names."""
+    named = {name for rule in spec.rules for name in _NAME.findall(rule.when)}
+    return [name for name, cls in table.items() if not cls.on_demand or named & set(cls.signals)]
 
 
 def _check_kinds_used(
