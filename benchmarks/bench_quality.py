@@ -4,12 +4,15 @@
 
 Prints, for the dev and holdout splits of the development set: accuracy, over-refusal
 (benign requests refused or revised), under-refusal (harmful requests allowed) and hard-harm
-recall, for depiction's default policy and for the keyword baseline.
+recall, for depiction's default policy with and without the semantic detector, and for the
+keyword baseline.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from dataclasses import replace
 
 from depiction import Engine
 from depiction.decision import Action
@@ -30,12 +33,21 @@ def row(name: str, split: str, summary: Summary) -> str:
 def main() -> None:
     cases = load_cases(sys.argv[1] if len(sys.argv) > 1 else DEV_SET)
     engine = Engine.default()
+    lexical = Engine(replace(engine.policy, inactive={"semantic": "measured without"}))
     keyword = KeywordBaseline()
 
-    def ours(case: Case) -> tuple[Action, str | None]:
-        decision = engine.check(case.prompt, mode=case.mode)
-        return decision.action, decision.revised_prompt
+    def decide(checker: Engine) -> Callable[[Case], tuple[Action, str | None]]:
+        def run(case: Case) -> tuple[Action, str | None]:
+            decision = checker.check(case.prompt, mode=case.mode)
+            return decision.action, decision.revised_prompt
 
+        return run
+
+    checkers = {
+        "depiction default": decide(engine),
+        "depiction default without semantic": decide(lexical),
+        "keyword blocklist": lambda c: (keyword.decide(c.prompt), None),
+    }
     print(
         "| checker | split | cases | accuracy | over-refusal | under-refusal | hard-harm recall |"
     )
@@ -43,14 +55,8 @@ def main() -> None:
     splits = sorted({c.split or "all" for c in cases})
     for split in [*splits, "all"] if len(splits) > 1 else splits:
         subset = [c for c in cases if split == "all" or (c.split or "all") == split]
-        print(row("depiction default", split, summarize(predict(subset, ours))))
-        print(
-            row(
-                "keyword blocklist",
-                split,
-                summarize(predict(subset, lambda c: (keyword.decide(c.prompt), None))),
-            )
-        )
+        for name, checker in checkers.items():
+            print(row(name, split, summarize(predict(subset, checker))))
 
 
 if __name__ == "__main__":
