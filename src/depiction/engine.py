@@ -60,6 +60,11 @@ class Engine:
         self._detectors.sort(key=lambda detector: detector.on_demand)
         self._policy_ref = PolicyRef(name=policy.name, version=policy.version, sha256=policy.sha256)
 
+    @property
+    def detectors(self) -> tuple[Detector, ...]:
+        """The loaded detectors in run order (on-demand ones last), for inspection."""
+        return tuple(self._detectors)
+
     @classmethod
     def default(cls, **options: Any) -> Engine:
         """An engine on the shipped default policy."""

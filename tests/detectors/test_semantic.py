@@ -184,10 +184,11 @@ def test_on_demand_detector_only_enabled_when_a_rule_names_it() -> None:
     assert "semantic" not in minimal.detectors
 
 
-def test_runs_only_when_its_signals_could_change_the_decision(engine: Engine) -> None:
-    detector = next(d for d in engine._detectors if isinstance(d, SemanticDetector))
+def test_runs_only_when_its_signals_could_change_the_action(engine: Engine) -> None:
+    detector = next(d for d in engine.detectors if isinstance(d, SemanticDetector))
     misses = detector.embedder.misses
     engine.check("a watercolor of a red fox in the snow")  # no rule could use semantic signals
+    engine.check("nude photo of Taylor Swift")  # refused by the term lists already
     assert detector.embedder.misses == misses
     decision = engine.check("make her outfit disappear", mode="edit")  # image_person: it could
     assert detector.embedder.misses == misses + 1

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from depiction.decision import Signal
+from depiction.decision import PRECEDENCE, Effect, Signal
 from depiction.detectors import Detector, available_detectors
 from depiction.errors import PolicyError
 from depiction.policy.conditions import ConditionEnvironment, ConditionError
@@ -72,27 +72,44 @@ class Policy:
         return tuple(frozenset(_NAME.findall(c.rule.when)) for c in self.rules)
 
     def could_change(self, detector: str, signals: list[Signal], mode: str, lang: str) -> bool:
-        """Whether the signals of `detector` could change which rules match this request.
+        """Whether the signals of `detector` could change the action, or a revision.
 
-        Each rule naming one of its kinds is evaluated as things stand and with all of them
-        present at full score; when no rule differs, running the detector cannot change the
-        decision. (Assumes a condition does not need one of its kinds present and another
-        absent at once, which no shipped rule does.)
+        The rules are evaluated as things stand and, those naming the detector's kinds, again
+        with all of them present at full score. Only when that changes the winning effect (or
+        which revise rules apply) can running the detector change the decision; a request
+        that is already refused stays refused, so an expensive detector is not run for it.
+        (Assumes a condition does not need one of its kinds present and another absent at
+        once, which no shipped rule does.)
         """
         kinds = set(self.detectors[detector].signals)
-        rules = [c for c, names in zip(self.rules, self._names, strict=True) if kinds & names]
-        if not rules:
+        naming = [bool(kinds & names) for names in self._names]
+        if not any(naming):
             return False
         assumed = [Signal(kind=kind, source=detector) for kind in sorted(kinds)]
         now = self.environment.activation(signals, mode, lang)
-        maximal = self.environment.activation([*signals, *assumed], mode, lang)
-        return any(
-            c.condition.eval(now).value() != c.condition.eval(maximal).value() for c in rules
+        most = self.environment.activation([*signals, *assumed], mode, lang)
+        before = [c.condition.eval(now).value() is True for c in self.rules]
+        after = [
+            c.condition.eval(most).value() is True if names else value
+            for c, names, value in zip(self.rules, naming, before, strict=True)
+        ]
+        action = _action(self.rules, before)
+        if action != _action(self.rules, after):
+            return True
+        return action == "revise" and any(
+            b != a and c.rule.effect == "revise"
+            for c, b, a in zip(self.rules, before, after, strict=True)
         )
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 """Identifiers and quoted `score["kind"]` keys alike: both name signal kinds."""
+
+
+def _action(rules: tuple[CompiledRule, ...], matched: list[bool]) -> Effect:
+    """The winning effect of the matched rules (refuse > revise > allow, allow by default)."""
+    effects = [c.rule.effect for c, hit in zip(rules, matched, strict=True) if hit]
+    return max(effects, key=PRECEDENCE.__getitem__, default="allow")
 
 
 def default_policy_path() -> Path:
@@ -138,7 +155,7 @@ def _compile(where: str, root: yaml.Node | None, spec: PolicyFile, sha256: str) 
                 f"{where}:{line}: unknown detector '{name}' (available: {', '.join(sorted(table))})"
             )
     detectors = {name: table[name] for name in names}
-    for name, cls in detectors.items():
+    for name, cls in table.items():  # every detector, so a setting is never silently ignored
         try:
             cls.check_params(spec.params)
         except ValueError as error:
