@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from depiction.errors import RegistryError, RequestError
 from depiction.images import decode_image
+from depiction.vision import identity
 
 SIMILARITY_THRESHOLD = 0.915
 """Cosine similarity at which an input face is the enrolled person: chosen on the labelled
@@ -47,8 +48,6 @@ class FaceMatch:
 def template_from_photo(photo: bytes) -> FaceTemplate:
     """Embed the one face in `photo`; a photo with no face or several is refused, since
     enrolling the wrong face would block someone who never asked."""
-    from depiction.vision import identity
-
     if reason := identity.unavailable():
         raise RegistryError(f"face enrolment {reason}")
     try:

@@ -76,6 +76,7 @@ class FaceRecord(BaseModel):
     created_at: datetime
 
     def audit(self) -> dict[str, Any]:
+        """What the audit log records of the face: no embedding, no photo."""
         return {
             "face_id": self.id,
             "model": f"{self.model}/{self.model_version}",
