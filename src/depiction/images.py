@@ -11,14 +11,16 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from depiction.errors import RequestError
 
 DEFAULT_MAX_IMAGE_PIXELS = 40_000_000  # e.g. 8000 × 5000; generators take far less
+T = TypeVar("T")
 WORKING_SIZE = 2048
 """Detectors never need more than this many pixels per side, so larger inputs are decoded
 at a reduced scale (JPEG draft mode) and shrunk: decoding time stays bounded."""
@@ -34,6 +36,18 @@ class DecodedImage:
     """Digest of the bytes as received: the only trace of an image that may be logged."""
     image: Image.Image
     original_size: tuple[int, int]
+    _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def derived(self, key: str, compute: Callable[[DecodedImage], T]) -> T:
+        """`compute(self)`, once: detectors share expensive results such as the faces found.
+
+        A decoded image lives for one check and detectors run one after another, so a plain
+        dict is enough; nothing is shared across requests.
+        """
+        if key not in self._derived:
+            self._derived[key] = compute(self)
+        value: T = self._derived[key]
+        return value
 
 
 def check_image(data: bytes, index: int, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> None:

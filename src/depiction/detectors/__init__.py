@@ -16,6 +16,7 @@ from depiction.detectors.edit_reference import EditReferenceDetector
 from depiction.detectors.extremism import ExtremismDetector
 from depiction.detectors.fraud import FraudDetector
 from depiction.detectors.hate import HateDetector
+from depiction.detectors.image_optout import ImageOptoutDetector
 from depiction.detectors.minors import MinorsDetector
 from depiction.detectors.optout import OptoutDetector
 from depiction.detectors.real_person import RealPersonDetector
@@ -33,6 +34,7 @@ BUILTIN_DETECTORS: dict[str, type[Detector]] = {
         MinorsDetector,
         RealPersonDetector,
         OptoutDetector,
+        ImageOptoutDetector,
         ArtistsDetector,
         EditReferenceDetector,
         ViolenceDetector,

@@ -20,7 +20,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from importlib import metadata, resources, util
+from importlib import metadata, resources
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from depiction.decision import Signal
 from depiction.detectors.base import Detector, LoadContext
 from depiction.errors import DataError
+from depiction.extras import missing_extra
 from depiction.normalize import NormalizedText
 from depiction.request import Request
 
@@ -228,9 +229,7 @@ class SemanticDetector(Detector):
 
     @classmethod
     def unavailable(cls) -> str | None:
-        if util.find_spec(MODEL_PACKAGE) is None:
-            return "needs the 'semantic' extra: pip install 'depiction[semantic]'"
-        return None
+        return missing_extra("semantic", MODEL_PACKAGE)
 
     @classmethod
     def check_params(cls, params: Mapping[str, bool | int | float | str]) -> None:

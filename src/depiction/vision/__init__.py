@@ -1,0 +1,1 @@
+"""Model wrappers for image detectors: each module loads one model, once, from its package."""
