@@ -65,7 +65,7 @@ def test_edit_with_images_as_json_and_multipart(service: tuple[httpx.Client, Pat
         (
             {"json": {"prompt": "a cat", "images": [base64.b64encode(b"not an image").decode()]}},
             400,
-            "invalid_request",
+            "invalid_image",
         ),
         ({"json": ["a cat"]}, 400, "invalid_request"),
         (
