@@ -51,6 +51,20 @@ class DecodedImage:
         return value
 
 
+def original_box(image: DecodedImage, box: tuple[float, float, float, float]) -> list[int]:
+    """A working-image box (x0, y0, x1, y1) in the upright input image's own pixels, which is
+    what a caller can draw on; the working image may have been shrunk."""
+    scale = max(image.original_size) / max(image.image.size)
+    return [round(value * scale) for value in box]
+
+
+def blank_image(side: int = 64) -> DecodedImage:
+    """A grey image, for running a model once at load time (its first call is the slow one)."""
+    return DecodedImage(
+        index=0, sha256="", image=Image.new("RGB", (side, side), "grey"), original_size=(side, side)
+    )
+
+
 def check_image(data: bytes, index: int, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> None:
     """Raise `ImageError` unless `data` is a readable image of at most `max_pixels`."""
     where = f"image {index + 1}"
