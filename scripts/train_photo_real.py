@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from depiction.vision.photo import FEATURES, features
+from depiction.vision.photo import CLIP, FEATURES, PhotoModel, features
 
 OUTPUT = Path(__file__).parents[1] / "src" / "depiction" / "data" / "models" / "photo_real.json"
 WHEELS = {
@@ -123,7 +123,7 @@ def variant(image: Image.Image, rng: Rng, *, crop: bool) -> Image.Image:
     """A random crop, size and encoding of `image`: how the same picture reaches a service."""
     width, height = image.size
     if crop:
-        share = rng.uniform(0.4, 1.0)
+        share = rng.uniform(0.6, 1.0)
         w, h = max(32, int(width * share)), max(32, int(height * share))
         x, y = rng.integers(0, width - w + 1), rng.integers(0, height - h + 1)
         image = image.crop((int(x), int(y), int(x) + w, int(y) + h))
@@ -361,7 +361,36 @@ def anime_shading(rng: Rng) -> Image.Image:
     return Image.composite(Image.new("RGB", image.size, colour(rng)), image, overlay)
 
 
+def poster(rng: Rng) -> Image.Image:
+    """A plain or two-tone background with a few large words: near-empty pictures."""
+    image = canvas(rng)
+    pen = ImageDraw.Draw(image)
+    if rng.random() < 0.5:
+        pen.rectangle((0, image.height // 2, image.width, image.height), fill=colour(rng))
+    for _ in range(int(rng.integers(0, 4))):
+        x, y = points(rng, image, 1)[0]
+        pen.text((x, y), "SALE", fill=colour(rng), font_size=int(rng.integers(20, 120)))
+    return image
+
+
+def blank(rng: Rng) -> Image.Image:
+    """An empty canvas, plain or with a faint gradient: edits often start from one."""
+    tone = int(rng.integers(0, 256))
+    fill = (tone, tone, tone) if rng.random() < 0.5 else colour(rng)
+    image = canvas(rng, fill)
+    if rng.random() < 0.5:
+        shade = Image.linear_gradient("L").resize(image.size)
+        image = Image.composite(
+            image,
+            Image.new("RGB", image.size, colour(rng)),
+            shade.point(lambda value: 255 - value // int(rng.integers(4, 12))),
+        )
+    return image
+
+
 STYLES: dict[str, Callable[[Rng], Image.Image]] = {
+    "blank": blank,
+    "poster": poster,
     "flat shapes": flat_shapes,
     "line art": line_art,
     "cartoon faces": cartoon_face,
@@ -392,12 +421,11 @@ def samples(
             yield f"{style} {index}", style, 0, features(variant(draw(rng), rng, crop=False))
 
 
-def fit(
-    x: np.ndarray, y: np.ndarray, l2: float = 1.0
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Logistic regression by Newton's method on standardised features, classes weighted equally."""
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> PhotoModel:
+    """Logistic regression by Newton's method on standardised, clipped features, with both
+    classes weighted equally (the threshold is set afterwards)."""
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
-    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    z = np.hstack([np.clip((x - mean) / scale, -CLIP, CLIP), np.ones((len(x), 1))])
     sample_weight = np.where(y == 1, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
     w = np.zeros(z.shape[1])
     penalty = np.eye(z.shape[1]) * l2
@@ -410,12 +438,7 @@ def fit(
         w -= step
         if np.abs(step).max() < 1e-8:
             break
-    return mean, scale, w[:-1], float(w[-1])
-
-
-def predict(model: tuple[np.ndarray, np.ndarray, np.ndarray, float], x: np.ndarray) -> np.ndarray:
-    mean, scale, weights, bias = model
-    return 1 / (1 + np.exp(-(((x - mean) / scale) @ weights + bias)))
+    return PhotoModel(mean=mean, scale=scale, weights=w[:-1], bias=float(w[-1]), threshold=0.5)
 
 
 def held_out(x: np.ndarray, y: np.ndarray, folds: np.ndarray) -> np.ndarray:
@@ -423,7 +446,7 @@ def held_out(x: np.ndarray, y: np.ndarray, folds: np.ndarray) -> np.ndarray:
     predicted = np.zeros(len(y))
     for fold in np.unique(folds):
         test = folds == fold
-        predicted[test] = predict(fit(x[~test], y[~test]), x[test])
+        predicted[test] = fit(x[~test], y[~test]).probabilities(x[test])
     return predicted
 
 
@@ -470,24 +493,23 @@ def main() -> None:
     real = {}
     for name, (wheel, member) in REAL_DRAWINGS.items():
         drawing = read(wheels, wheel, member)
-        real[name] = round(float(predict(model, features(drawing)[None])[0]), 3)
+        real[name] = round(model.probability(features(drawing)), 3)
     report = {
         "samples": {"photographs": int(y.sum()), "drawings": int(len(y) - y.sum())},
         "held_out_by_picture": scores(by_picture, y, groups, threshold),
         "held_out_by_style_or_photograph": scores(by_group, y, groups, threshold),
         "real_drawings_photo_probability": real,
     }
-    mean, scale, weights, bias = model
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     OUTPUT.write_text(
         json.dumps(
             {
                 "about": "Photograph-vs-drawing logistic model; made by scripts/train_photo_real.py",
                 "features": list(FEATURES),
-                "mean": mean.round(6).tolist(),
-                "scale": scale.round(6).tolist(),
-                "weights": weights.round(6).tolist(),
-                "bias": round(bias, 6),
+                "mean": model.mean.round(6).tolist(),
+                "scale": model.scale.round(6).tolist(),
+                "weights": model.weights.round(6).tolist(),
+                "bias": round(model.bias, 6),
                 "threshold": threshold,
                 "evaluation": report,
                 "training_photographs": {

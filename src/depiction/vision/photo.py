@@ -25,6 +25,8 @@ from depiction.images import DecodedImage
 
 OVERVIEW_SIZE = 256
 MIN_SIDE = 16
+CLIP = 4.0
+MAX_KURTOSIS = 1e4
 DETAIL_SIZE = 384
 """Side of the full-resolution centre crop the noise and gradient statistics read."""
 
@@ -60,10 +62,19 @@ class PhotoModel:
     threshold: float
     """Probability from which an image counts as a photograph (chosen for high photo recall)."""
 
+    def probabilities(self, values: np.ndarray) -> np.ndarray:
+        """The probability that each row of `values` (from `features`) is a photograph.
+
+        Standardised features are clipped to ±CLIP so that an image unlike any seen in
+        training (a blank canvas) is not pushed to an extreme by one feature.
+        """
+        standard = np.clip((values - self.mean) / self.scale, -CLIP, CLIP)
+        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-(standard @ self.weights + self.bias)))
+        return probabilities
+
     def probability(self, values: np.ndarray) -> float:
         """The probability that `values` (from `features`) describe a photograph."""
-        z = float(((values - self.mean) / self.scale) @ self.weights + self.bias)
-        return float(1.0 / (1.0 + np.exp(-z)))
+        return float(self.probabilities(values[np.newaxis])[0])
 
 
 def features(image: Image.Image) -> np.ndarray:
@@ -117,7 +128,9 @@ def _texture_statistics(grey: np.ndarray) -> list[float]:
     smooth = gradient[1:, 1:] < 12
     squared = residual * residual
     spread = squared.mean()
-    kurtosis = np.mean(squared * squared) / spread**2 if spread > 1e-6 else 1e6
+    kurtosis = (
+        min(MAX_KURTOSIS, np.mean(squared * squared) / spread**2) if spread > 1e-6 else MAX_KURTOSIS
+    )
     side = grey.shape[0] // 8 * 8
     tiles = (
         grey[:side, :side].reshape(side // 8, 8, side // 8, 8).transpose(0, 2, 1, 3).reshape(-1, 64)
