@@ -87,7 +87,10 @@ def find_body_parts(image: DecodedImage) -> tuple[BodyPart, ...]:
 def _detect(image: DecodedImage) -> tuple[BodyPart, ...]:
     scale = INPUT_SIZE / max(image.image.size)
     width, height = image.image.size
-    resized = image.image.resize((max(1, round(width * scale)), max(1, round(height * scale))))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    # Integer reduction first, then bilinear: ~4× cheaper than the default bicubic on a
+    # 1024 px image, and the model sees 320 px anyway.
+    resized = image.image.resize(size, Image.Resampling.BILINEAR, reducing_gap=1.0)
     canvas = Image.new("RGB", (INPUT_SIZE, INPUT_SIZE))  # padded right and below, as trained
     canvas.paste(resized, (0, 0))
     batch = (np.asarray(canvas, dtype=np.float32) / 255.0).transpose(2, 0, 1)[np.newaxis]

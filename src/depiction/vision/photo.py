@@ -84,7 +84,7 @@ def features(image: Image.Image) -> np.ndarray:
     scale = min(1.0, OVERVIEW_SIZE / max(image.size))
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     overview = np.asarray(
-        image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0), dtype=np.int32
+        image.resize(size, Image.Resampling.BILINEAR, reducing_gap=1.0), dtype=np.int32
     )
     width, height = image.size
     side = min(DETAIL_SIZE, width, height)
