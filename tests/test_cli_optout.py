@@ -1,11 +1,15 @@
 """`depiction optout ...` as a user runs it: real subprocesses on a real SQLite file."""
 
+import hashlib
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageOps
+
+from .faces import CAT, COLLINS, HOPPER, group, jpeg, need_face_models
 
 
 @pytest.fixture
@@ -88,3 +92,49 @@ def test_unreachable_database(run) -> None:  # type: ignore[no-untyped-def]
         "error: database unavailable (postgresql+psycopg://u:***@127.0.0.1:1/x)"
     )
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_faces_are_enrolled_listed_matched_and_removed(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    need_face_models()
+    added = run("optout", "add", "Grace Hopper", "--face", str(HOPPER))
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.startswith(
+        "1\tactive\tGrace Hopper\n  face 1\tdlib-resnet-v1/1\tphoto sha256 "
+    )
+    assert run("optout", "request", "Eileen Collins").returncode == 0
+    enrolled = run("optout", "enroll-face", "2", str(COLLINS))
+    assert enrolled.returncode == 0, enrolled.stderr
+    assert enrolled.stdout.startswith("  face 2\t")
+    shown = run("optout", "show", "1").stdout
+    digest = hashlib.sha256(HOPPER.read_bytes()).hexdigest()
+    assert f"faces: 1\n  face 1\tdlib-resnet-v1/1\tphoto sha256 {digest[:12]}…" in shown
+    assert "enroll_face cli:" in shown
+    mirrored = tmp_path / "mirrored.jpg"
+    mirrored.write_bytes(jpeg(ImageOps.mirror(Image.open(HOPPER)), quality=50))
+    refused = run("check", "add a hat", "--mode", "edit", "--image", str(mirrored))
+    assert refused.stdout.startswith("REFUSE  optout_person"), refused.stdout
+    assert run("check", "add a hat", "--mode", "edit", "--image", str(COLLINS)).stdout.startswith(
+        "ALLOW"
+    )  # Collins's request is still pending
+    assert run("optout", "remove-face", "1", "1").stdout == "removed face 1 of entry 1\n"
+    assert "faces: 0" in run("optout", "show", "1").stdout
+    assert "remove_face" in run("optout", "show", "1").stdout
+
+
+def test_a_photo_without_exactly_one_face_is_refused_in_one_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    need_face_models()
+    several, text = tmp_path / "group.jpg", tmp_path / "notes.jpg"
+    several.write_bytes(group(HOPPER, COLLINS))
+    text.write_text("not a photo")
+    for args, message in [
+        (("optout", "add", "A B", "--face", str(CAT)), f"error: {CAT}: no face found in the photo"),
+        (("optout", "add", "A B", "--face", str(several)), f"error: {several}: the photo shows 2 faces; enrol from a photo of the person alone"),
+        (("optout", "add", "A B", "--face", str(text)), f"error: {text}: the photo is not a readable image"),
+        (("optout", "add", "A B", "--face", str(tmp_path / "none.jpg")), "error: cannot read"),
+        (("optout", "enroll-face", "7", str(HOPPER)), "error: no opt-out entry with id 7"),
+    ]:  # fmt: skip
+        result = run(*args)
+        assert result.returncode == 2, (args, result.stdout)
+        assert result.stderr.startswith(message), result.stderr
+        assert result.stderr.count("\n") == 1
+    assert run("optout", "list").stdout == ""  # nothing was added

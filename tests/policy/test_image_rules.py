@@ -15,7 +15,7 @@ from ..drawings import cartoon_person, encoded
 
 IMAGES = Path(__file__).parents[1] / "data" / "images"
 ASTRONAUT = (IMAGES / "astronaut.jpg").read_bytes()
-HOPPER = (IMAGES / "hopper.jpg").read_bytes()
+HOPPER = (IMAGES / "grace_hopper.jpg").read_bytes()
 CARTOON = encoded(cartoon_person())
 
 

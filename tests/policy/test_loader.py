@@ -128,3 +128,17 @@ def test_an_unavailable_detector_is_skipped_and_its_rules_reported(
     assert decision.action == "allow"
     assert "trait_edit" not in {signal.kind for signal in decision.signals}
     assert "sexual_minors" in Engine(policy).check("nude 12 year old girl").categories
+
+
+def test_a_signal_another_active_detector_emits_does_not_mute_its_rules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without the face models, names still give `optout_person`: its rule stays active."""
+    from depiction.detectors.image_optout import ImageOptoutDetector
+
+    monkeypatch.setattr(
+        ImageOptoutDetector, "unavailable", classmethod(lambda cls: "needs the 'images' extra")
+    )
+    policy = load_policy(default_policy_path())
+    assert "image_optout" in policy.inactive
+    assert "optout_person.registered" not in policy.inactive_rules()

@@ -30,7 +30,7 @@ def test_an_astronaut_in_her_late_thirties_looks_like_an_adult() -> None:
 
 
 def test_an_admiral_in_her_late_seventies_looks_older_than_the_astronaut() -> None:
-    (years,) = _ages("hopper.jpg")  # Grace Hopper, 77 in this photograph
+    (years,) = _ages("grace_hopper.jpg")  # Grace Hopper, 77 in this photograph
     assert years >= 60
     assert years > _ages("astronaut.jpg")[0] + 15
 

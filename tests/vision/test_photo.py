@@ -16,7 +16,7 @@ from ..drawings import cartoon_person, encoded
 IMAGES = Path(__file__).parents[1] / "data" / "images"
 
 
-@pytest.mark.parametrize("name", ["astronaut.jpg", "hopper.jpg"])
+@pytest.mark.parametrize("name", ["astronaut.jpg", "grace_hopper.jpg"])
 def test_portrait_photographs_are_photographs_at_any_size(name: str) -> None:
     original = Image.open(IMAGES / name)
     for side in (160, 512, 1024):

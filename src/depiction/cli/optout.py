@@ -12,7 +12,8 @@ import typer
 
 from depiction.cli.common import DatabaseOption, fail, reported_errors
 from depiction.errors import DepictionError
-from depiction.registry.store import OptoutStore, PersonRecord
+from depiction.registry.faces import FaceTemplate, template_from_photo
+from depiction.registry.store import FaceRecord, OptoutStore, PersonRecord
 
 app = typer.Typer(
     help="Manage the opt-out registry of people who asked not to be depicted.", no_args_is_help=True
@@ -23,6 +24,14 @@ AliasOption = Annotated[
 ]
 NoteOption = Annotated[str, typer.Option("--note", help="Evidence or context for reviewers.")]
 IdArgument = Annotated[int, typer.Argument(help="Registry entry id.")]
+FaceOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--face",
+        help="A photo showing the person's face alone (repeatable); only its embedding is kept.",
+        show_default=False,
+    ),
+]
 ActorOption = Annotated[
     str | None,
     typer.Option(
@@ -45,17 +54,70 @@ def _print(person: PersonRecord) -> None:
     typer.echo(f"{person.id}\t{person.status}\t{person.display_name}{aliases}")
 
 
+def _print_face(face: FaceRecord) -> None:
+    typer.echo(
+        f"  face {face.id}\t{face.model}/{face.model_version}\t"
+        f"photo sha256 {face.photo_sha256[:12]}…\t{face.created_at:%Y-%m-%d %H:%M:%S}"
+    )
+
+
+def _face(photo: Path) -> FaceTemplate:
+    """The embedding of the one face in a photo file, or the one-line error."""
+    try:
+        data = photo.read_bytes()
+    except OSError as error:
+        fail(f"cannot read {photo}: {error.strerror or error}")
+    with reported_errors():
+        try:
+            return template_from_photo(data)
+        except DepictionError as error:
+            raise type(error)(f"{photo}: {error}") from error
+
+
 @app.command()
 def add(
     name: Annotated[str, typer.Argument(help="The person's name.")],
     alias: AliasOption = None,
     note: NoteOption = "",
+    face: FaceOption = None,
     actor: ActorOption = None,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Register a person (admin): active at once."""
+    """Register a person (admin): active at once, with their face if a photo is given."""
+    store = _store(database_url)
+    faces = [_face(photo) for photo in face or []]
     with reported_errors():
-        _print(_store(database_url).add(name, alias or [], note, actor=_actor(actor)))
+        person = store.add(name, alias or [], note, actor=_actor(actor), faces=faces)
+    _print(person)
+    for enrolled in store.faces(person.id):
+        _print_face(enrolled)
+
+
+@app.command("enroll-face")
+def enroll_face(
+    person_id: IdArgument,
+    photo: Annotated[Path, typer.Argument(help="A photo showing the person's face alone.")],
+    actor: ActorOption = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Enrol a face for an entry: input images showing it are then refused like the name."""
+    store = _store(database_url)
+    template = _face(photo)
+    with reported_errors():
+        _print_face(store.enroll_face(person_id, template, actor=_actor(actor)))
+
+
+@app.command("remove-face")
+def remove_face(
+    person_id: IdArgument,
+    face_id: Annotated[int, typer.Argument(help="Face id, as `optout show` lists it.")],
+    actor: ActorOption = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Delete one enrolled face of an entry."""
+    with reported_errors():
+        removed = _store(database_url).remove_face(person_id, face_id, actor=_actor(actor))
+    typer.echo(f"removed face {removed.id} of entry {person_id}")
 
 
 @app.command()
@@ -109,11 +171,18 @@ def list_entries(
 
 @app.command()
 def show(person_id: IdArgument, database_url: DatabaseOption = None) -> None:
-    """One entry with its audit history."""
+    """One entry with its enrolled faces and audit history."""
     store = _store(database_url)
     with reported_errors():
-        person, history = store.get(person_id), store.history(person_id)
+        person, faces, history = (
+            store.get(person_id),
+            store.faces(person_id),
+            store.history(person_id),
+        )
     typer.echo(person.model_dump_json(indent=2))
+    typer.echo(f"faces: {len(faces)}")
+    for face in faces:
+        _print_face(face)
     typer.echo("history:")
     for entry in history:
         change = json.dumps({"before": entry.before, "after": entry.after}, ensure_ascii=False)

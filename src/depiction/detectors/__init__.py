@@ -19,6 +19,7 @@ from depiction.detectors.hate import HateDetector
 from depiction.detectors.image_faces import ImageFacesDetector
 from depiction.detectors.image_minor import ImageMinorDetector
 from depiction.detectors.image_nudity import ImageNudityDetector
+from depiction.detectors.image_optout import ImageOptoutDetector
 from depiction.detectors.image_photo import ImagePhotoDetector
 from depiction.detectors.image_real_person import ImageRealPersonDetector
 from depiction.detectors.minors import MinorsDetector
@@ -37,6 +38,7 @@ BUILTIN_DETECTORS: dict[str, type[Detector]] = {
         MinorsDetector,
         RealPersonDetector,
         OptoutDetector,
+        ImageOptoutDetector,
         ArtistsDetector,
         EditReferenceDetector,
         ViolenceDetector,

@@ -66,13 +66,18 @@ def _hit(rule: Rule, template: str, effect: Action, signals: list[Signal]) -> Ru
 
 
 def render_explanation(template: str, signals: list[Signal]) -> str:
-    """Fill ``{kind}`` with the first text that signal matched (or the kind's name)."""
+    """Fill ``{kind}`` with the first text that signal matched, else the input image it was
+    found in ("image 2"), else the kind's name."""
 
     def quote(match: re.Match[str]) -> str:
         kind = match.group(1)
-        for signal in signals:
-            if signal.kind == kind and signal.span is not None:
+        of_kind = [signal for signal in signals if signal.kind == kind]
+        for signal in of_kind:
+            if signal.span is not None:
                 return signal.span[2]
+        for signal in of_kind:
+            if isinstance(signal.data.get("image"), int):
+                return f"image {signal.data['image']}"
         return kind.rsplit(".", 1)[-1].replace("_", " ")
 
     return PLACEHOLDER.sub(quote, template)

@@ -48,14 +48,22 @@ class Policy:
     """Detectors that cannot run on this machine (name → reason, e.g. a missing extra)."""
 
     def inactive_rules(self) -> dict[str, list[str]]:
-        """Rules whose condition uses a signal of an inactive detector → those detectors.
+        """Rules whose condition uses a signal only inactive detectors emit → those detectors.
 
         Such a rule still loads and still fires on its other signals; a conjunction with a
-        missing signal never fires, which is why `policy explain` points these rules out.
+        missing signal never fires, which is why `policy explain` points these rules out. A
+        kind that an active detector also emits (`optout_person` from names when faces
+        cannot be checked) still arrives, so it does not mute the rule.
         """
+        emitted = {
+            kind
+            for name, cls in self.detectors.items()
+            if name not in self.inactive
+            for kind in cls.signals
+        }
         found: dict[str, list[str]] = {}
         for compiled in self.rules:
-            names = set(_NAME.findall(compiled.rule.when))
+            names = set(_NAME.findall(compiled.rule.when)) - emitted
             missing = [
                 detector
                 for detector in self.inactive

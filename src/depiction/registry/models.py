@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 STATUSES = ("pending", "active", "revoked")
@@ -64,6 +64,26 @@ class Alias(Base):  # the first alias of a person is always their display name
     key: Mapped[str] = mapped_column(String(400), index=True)
     forms: Mapped[str] = mapped_column(Text)
     person: Mapped[Person] = relationship(back_populates="aliases")
+
+
+class FaceEmbedding(Base):
+    """One enrolled face of a person: the embedding and the photo's digest, never the photo.
+
+    `model` and `model_version` say which network made the embedding; only embeddings of
+    the running model are compared.
+    """
+
+    __tablename__ = "face_embeddings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("optout_person.id", ondelete="CASCADE"), index=True
+    )
+    model: Mapped[str] = mapped_column(String(60))
+    model_version: Mapped[str] = mapped_column(String(20))
+    embedding: Mapped[bytes] = mapped_column(LargeBinary)
+    photo_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class AuditEntry(Base):

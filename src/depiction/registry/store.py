@@ -29,7 +29,8 @@ from depiction.registry.bulk import (
     validated_names,
 )
 from depiction.registry.database import open_database
-from depiction.registry.models import STATUSES, Alias, AuditEntry, Person, utcnow
+from depiction.registry.faces import FaceTemplate
+from depiction.registry.models import STATUSES, Alias, AuditEntry, FaceEmbedding, Person, utcnow
 
 
 class PersonRecord(BaseModel):
@@ -59,6 +60,28 @@ class AuditRecord(BaseModel):
     at: datetime
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+
+
+class FaceRecord(BaseModel):
+    """An enrolled face as callers see it: which model made it and from which photo (by
+    digest); the embedding itself stays inside the registry."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    person_id: int
+    model: str
+    model_version: str
+    photo_sha256: str
+    created_at: datetime
+
+    def audit(self) -> dict[str, Any]:
+        """What the audit log records of the face: no embedding, no photo."""
+        return {
+            "face_id": self.id,
+            "model": f"{self.model}/{self.model_version}",
+            "photo_sha256": self.photo_sha256,
+        }
 
 
 @dataclass(frozen=True)
@@ -119,6 +142,32 @@ class OptoutStore:
             while rows := cursor.fetchmany(50_000):
                 yield from rows
 
+    def faces(self, person_id: int) -> list[FaceRecord]:
+        """The faces enrolled for a person, oldest first."""
+        with self._session() as session:
+            self._find(session, person_id)
+            rows = session.scalars(
+                select(FaceEmbedding)
+                .where(FaceEmbedding.person_id == person_id)
+                .order_by(FaceEmbedding.id)
+            )
+            return [FaceRecord.model_validate(row, from_attributes=True) for row in rows]
+
+    def active_faces(self, model: str, model_version: str) -> list[tuple[int, bytes]]:
+        """(person id, embedding) of every face of every active person made by this model."""
+        with self._session() as session:
+            rows = session.execute(
+                select(FaceEmbedding.person_id, FaceEmbedding.embedding)
+                .join(Person, Person.id == FaceEmbedding.person_id)
+                .where(
+                    Person.status == "active",
+                    FaceEmbedding.model == model,
+                    FaceEmbedding.model_version == model_version,
+                )
+                .order_by(FaceEmbedding.id)
+            )
+            return [(person_id, bytes(embedding)) for person_id, embedding in rows]
+
     # ---- writes -----------------------------------------------------------------------
     def add(
         self,
@@ -129,8 +178,10 @@ class OptoutStore:
         actor: str,
         status: str = "active",
         contact: str = "",
+        faces: Sequence[FaceTemplate] = (),
     ) -> PersonRecord:
-        """Register a person (admin: `active` at once; self-service requests: `pending`)."""
+        """Register a person (admin: `active` at once; self-service requests: `pending`),
+        with any faces enrolled from their photos, in one transaction."""
         names = validated_names(self._normalizer, name, aliases)
         with self._session() as session, session.begin():
             self._refuse_duplicates(session, names)
@@ -145,7 +196,29 @@ class OptoutStore:
                 None,
                 person.snapshot(),
             )
+            for face in faces:
+                self._enroll(session, person, face, actor)
             return _record(person)
+
+    def enroll_face(self, person_id: int, face: FaceTemplate, *, actor: str) -> FaceRecord:
+        """Add a face to a pending or active entry (a person may enrol several photos)."""
+        with self._session() as session, session.begin():
+            person = self._find(session, person_id)
+            if person.status == "revoked":
+                raise RegistryError(f"entry {person_id} is revoked; cannot enrol a face")
+            return self._enroll(session, person, face, actor)
+
+    def remove_face(self, person_id: int, face_id: int, *, actor: str) -> FaceRecord:
+        """Delete one enrolled face; it stops matching at the next refresh."""
+        with self._session() as session, session.begin():
+            self._find(session, person_id)
+            row = session.get(FaceEmbedding, face_id)
+            if row is None or row.person_id != person_id:
+                raise RegistryError(f"no face {face_id} enrolled for entry {person_id}")
+            removed = FaceRecord.model_validate(row, from_attributes=True)
+            session.delete(row)
+            _audit(session, person_id, "remove_face", actor, removed.audit(), None)
+            return removed
 
     def verify(self, person_id: int, *, actor: str) -> PersonRecord:
         """A pending request checked by an admin becomes active."""
@@ -216,6 +289,32 @@ class OptoutStore:
                 person.verified_at = person.updated_at
             _audit(session, person.id, action, actor, before, person.snapshot())
             return _record(person)
+
+    @staticmethod
+    def _enroll(session: Session, person: Person, face: FaceTemplate, actor: str) -> FaceRecord:
+        enrolled = session.scalar(
+            select(FaceEmbedding.id).where(
+                FaceEmbedding.person_id == person.id,
+                FaceEmbedding.photo_sha256 == face.photo_sha256,
+            )
+        )
+        if enrolled is not None:
+            raise RegistryError(
+                f"this photo is already enrolled for entry {person.id} (face {enrolled})"
+            )
+        row = FaceEmbedding(
+            person_id=person.id,
+            model=face.model,
+            model_version=face.model_version,
+            embedding=face.embedding,
+            photo_sha256=face.photo_sha256,
+            created_at=utcnow(),
+        )
+        session.add(row)
+        session.flush()
+        record = FaceRecord.model_validate(row, from_attributes=True)
+        _audit(session, person.id, "enroll_face", actor, None, record.audit())
+        return record
 
     def _refuse_duplicates(self, session: Session, names: list[Name]) -> None:
         taken = self._registered(session, [n.key for n in names])

@@ -1,4 +1,4 @@
-"""Admin API (admin-scope key): review opt-out requests and appeals."""
+"""Admin API (admin-scope key): review opt-out requests, enrol their faces, resolve appeals."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from depiction.errors import RegistryError
 from depiction.registry.appeals import AppealStore
+from depiction.registry.faces import template_from_photo
 from depiction.registry.store import OptoutStore
+from depiction.service.portal import PHOTO_LIMIT
 
 
 def admin_router(state: dict[str, Any], authorize: Callable[[Request, str], None]) -> APIRouter:
@@ -30,6 +33,34 @@ def admin_router(state: dict[str, Any], authorize: Callable[[Request, str], None
     def list_optout(request: Request, status: str | None = None) -> JSONResponse:
         authorize(request, "admin")
         return _json(lambda: [p.model_dump(mode="json") for p in optout().entries(status)])
+
+    @router.post(
+        "/optout/{person_id}/faces",
+        summary="Enrol a face: the body is the photo (one face); only its embedding is kept",
+    )
+    async def enroll_face(request: Request, person_id: int) -> JSONResponse:
+        authorize(request, "admin")
+        photo = bytearray()
+        async for chunk in request.stream():
+            photo += chunk
+            if len(photo) > PHOTO_LIMIT:
+                return _error(413, "payload_too_large", f"photo over {PHOTO_LIMIT:,} bytes")
+        try:
+            face = await run_in_threadpool(template_from_photo, bytes(photo))
+        except RegistryError as error:
+            return _error(400, "invalid_photo", str(error))
+        return _json(
+            lambda: optout().enroll_face(person_id, face, actor="admin-api").model_dump(mode="json")
+        )
+
+    @router.delete("/optout/{person_id}/faces/{face_id}", summary="Remove an enrolled face")
+    def remove_face(request: Request, person_id: int, face_id: int) -> JSONResponse:
+        authorize(request, "admin")
+        return _json(
+            lambda: (
+                optout().remove_face(person_id, face_id, actor="admin-api").model_dump(mode="json")
+            )
+        )
 
     @router.post(
         "/optout/{person_id}/{action}", summary="verify, reject or revoke an opt-out entry"
@@ -73,7 +104,7 @@ def _json(produce: Callable[[], Any]) -> JSONResponse:
         return JSONResponse(produce())
     except RegistryError as error:
         message = str(error)
-        if message.startswith(("no opt-out entry", "no appeal")):
+        if message.startswith(("no opt-out entry", "no appeal", "no face")):
             return _error(404, "not_found", message)
         if "cannot" in message or "already" in message:
             return _error(409, "conflict", message)

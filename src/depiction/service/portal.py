@@ -2,7 +2,9 @@
 
 A submission becomes a `pending` entry for an admin to verify. The form is protected by a
 double-submit CSRF token, submissions are rate-limited per IP, and the confirmation never
-says whether the name was already registered (that would leak the registry).
+says whether the name was already registered (that would leak the registry). An optional
+photo enrols the person's face with the request (it matches once the entry is verified);
+the photo is embedded in memory and dropped: only the embedding and its digest are kept.
 """
 
 from __future__ import annotations
@@ -18,13 +20,18 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
 
 from depiction.errors import RegistryError
+from depiction.registry.faces import FaceTemplate, template_from_photo
 from depiction.registry.store import OptoutStore
+from depiction.vision import identity
 
 logger = logging.getLogger(__name__)
 CSRF_COOKIE = "depiction_csrf"
 LIMITS = {"name": 200, "aliases": 2000, "contact": 320, "statement": 4000}
+PHOTO_LIMIT = 10 * 1024 * 1024
 
 
 class RateLimiter:
@@ -54,7 +61,8 @@ def portal_router(state: dict[str, Any], limiter: RateLimiter) -> APIRouter:
     @router.get("/optout", response_class=HTMLResponse, summary="The opt-out request form")
     def form() -> HTMLResponse:
         token = secrets.token_urlsafe(32)
-        page = HTMLResponse(_page(_FORM.format(token=token)))
+        photo = "" if identity.unavailable() else _PHOTO_FIELD
+        page = HTMLResponse(_page(_FORM.format(token=token, photo=photo)))
         page.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
         return page
 
@@ -80,6 +88,12 @@ def portal_router(state: dict[str, Any], limiter: RateLimiter) -> APIRouter:
             problems.append("your name is required")
         if not values["contact"]:
             problems.append("a contact address is required, so we can verify the request")
+        faces: list[FaceTemplate] = []
+        if not problems:
+            try:
+                faces = await _face(fields)
+            except RegistryError as error:
+                problems.append(str(error))
         if problems:
             listed = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
             return HTMLResponse(
@@ -93,7 +107,7 @@ def portal_router(state: dict[str, Any], limiter: RateLimiter) -> APIRouter:
             store: OptoutStore = state["optout"]
             entry = store.add(
                 values["name"], aliases[:20], values["statement"], actor=f"portal:{client}",
-                status="pending", contact=values["contact"],
+                status="pending", contact=values["contact"], faces=faces,
             )  # fmt: skip
             reference = f"Your reference is <strong id='reference'>#{entry.id}</strong>."
         except RegistryError as error:
@@ -109,6 +123,19 @@ def portal_router(state: dict[str, Any], limiter: RateLimiter) -> APIRouter:
     return router
 
 
+async def _face(fields: FormData) -> list[FaceTemplate]:
+    """The face in the uploaded photo, if one was sent (embedded off the event loop)."""
+    photo = fields.get("photo")
+    if not isinstance(photo, UploadFile):
+        return []
+    data = await photo.read(PHOTO_LIMIT + 1)
+    if not data:
+        return []
+    if len(data) > PHOTO_LIMIT:
+        raise RegistryError(f"the photo is over {PHOTO_LIMIT // (1024 * 1024)} MB")
+    return [await run_in_threadpool(template_from_photo, data)]
+
+
 def _page(body: str) -> str:
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
@@ -121,16 +148,20 @@ _FORM = """
 <h1>Ask not to be depicted</h1>
 <p>Anyone may ask that images of them are not generated. After we verify the request, prompts
 naming you — under any of your names — are refused.</p>
-<form method="post" action="/optout">
+<form method="post" action="/optout" enctype="multipart/form-data">
   <input type="hidden" name="csrf_token" value="{token}">
   <label>Your name <input name="name" required maxlength="200"></label>
   <label>Other names you are known by (comma-separated, any script)
     <textarea name="aliases" rows="2" maxlength="2000"></textarea></label>
   <label>How to reach you (email or phone) <input name="contact" required maxlength="320"></label>
   <label>Anything we should know <textarea name="statement" rows="4" maxlength="4000"></textarea></label>
+  {photo}
   <button type="submit">Send request</button>
 </form>
 """
+_PHOTO_FIELD = """<label>A photo of your face, alone (optional): edits of photos showing you are then
+    refused too. We keep a numeric fingerprint of the face, never the photo.
+    <input type="file" name="photo" accept="image/jpeg,image/png,image/webp"></label>"""
 _CSS = """
 body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1f2328}
 label{display:block;margin:1rem 0}input,textarea{display:block;width:100%;padding:.4rem;font:inherit}
