@@ -58,13 +58,6 @@ def original_box(image: DecodedImage, box: tuple[float, float, float, float]) ->
     return [round(value * scale) for value in box]
 
 
-def blank_image(side: int = 64) -> DecodedImage:
-    """A grey image, for running a model once at load time (its first call is the slow one)."""
-    return DecodedImage(
-        index=0, sha256="", image=Image.new("RGB", (side, side), "grey"), original_size=(side, side)
-    )
-
-
 def check_image(data: bytes, index: int, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> None:
     """Raise `ImageError` unless `data` is a readable image of at most `max_pixels`."""
     where = f"image {index + 1}"

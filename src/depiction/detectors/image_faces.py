@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from depiction.decision import Signal
-from depiction.detectors.base import ImageDetector, LoadContext
-from depiction.images import DecodedImage, blank_image, original_box
+from depiction.detectors.base import ImageDetector
+from depiction.images import DecodedImage, original_box
 from depiction.normalize import NormalizedText
 from depiction.request import Request
 from depiction.vision import faces
@@ -21,9 +21,6 @@ class ImageFacesDetector(ImageDetector):
     @classmethod
     def unavailable(cls) -> str | None:
         return faces.unavailable()
-
-    def load(self, context: LoadContext) -> None:
-        faces.find_faces(blank_image())
 
     def detect_images(
         self, request: Request, text: NormalizedText, images: Sequence[DecodedImage]

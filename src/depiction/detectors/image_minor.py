@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from depiction.decision import Signal
-from depiction.detectors.base import ImageDetector, LoadContext
+from depiction.detectors.base import ImageDetector
 from depiction.images import DecodedImage
 from depiction.normalize import NormalizedText
 from depiction.request import Request
@@ -28,9 +28,6 @@ class ImageMinorDetector(ImageDetector):
     @classmethod
     def unavailable(cls) -> str | None:
         return age.unavailable()
-
-    def load(self, context: LoadContext) -> None:
-        age.load()
 
     def detect_images(
         self, request: Request, text: NormalizedText, images: Sequence[DecodedImage]

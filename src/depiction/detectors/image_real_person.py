@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from depiction.decision import Signal
 from depiction.detectors.base import ImageDetector, LoadContext
-from depiction.images import DecodedImage, blank_image
+from depiction.images import DecodedImage
 from depiction.normalize import NormalizedText
 from depiction.request import Request
 from depiction.vision import faces, photo
@@ -28,7 +28,6 @@ class ImageRealPersonDetector(ImageDetector):
         return faces.unavailable()
 
     def load(self, context: LoadContext) -> None:
-        faces.find_faces(blank_image())
         photo.model()
 
     def detect_images(

@@ -41,11 +41,6 @@ def estimate_ages(image: DecodedImage) -> tuple[AgedFace, ...]:
     return image.derived("ages", _estimate)
 
 
-def load() -> None:
-    """Load the networks now rather than on the first image (about a second)."""
-    _predictor().predict(np.zeros((64, 64, 3), np.uint8), [(8, 55, 55, 8)])
-
-
 _lock = threading.Lock()
 _loaded: list[Any] = []
 
