@@ -30,7 +30,7 @@ class ImagePhotoDetector(ImageDetector):
         signals = []
         for image in images:
             probability = photo.photo_probability(image)
-            is_photo = probability >= photo.model().threshold
+            is_photo = photo.is_photo(image)
             signals.append(
                 Signal(
                     kind="image.photo_real" if is_photo else "image.drawing",

@@ -24,11 +24,10 @@ MIN_FACE_SIZE = 24
 
 @dataclass(frozen=True)
 class AgedFace:
-    """A face and its apparent age in years, with the model's confidence (0..1)."""
+    """A face and its apparent age in years (the model's probability-weighted estimate)."""
 
     face: Face
     age: int
-    confidence: float
 
 
 def unavailable() -> str | None:
@@ -65,6 +64,6 @@ def _estimate(image: DecodedImage) -> tuple[AgedFace, ...]:
     ]
     predictions = _predictor().predict(np.asarray(image.image), boxes)
     return tuple(
-        AgedFace(face, int(found["age"]["value"]), found["age"]["confidence"] / 100)
+        AgedFace(face, int(found["age"]["value"]))
         for face, found in zip(faces, predictions, strict=True)
     )

@@ -24,11 +24,15 @@ from depiction.errors import DataError
 from depiction.images import DecodedImage
 
 OVERVIEW_SIZE = 256
-MIN_SIDE = 16
-CLIP = 4.0
-MAX_KURTOSIS = 1e4
+"""Longest side of the reduced copy the colour statistics read."""
 DETAIL_SIZE = 384
 """Side of the full-resolution centre crop the noise and gradient statistics read."""
+MIN_SIDE = 16
+"""Narrower images are stretched first: a sliver has no texture to measure."""
+CLIP = 4.0
+"""Standardised features are clipped to ±CLIP, in training and in use."""
+MAX_KURTOSIS = 1e4
+"""A flat image has no defined kurtosis; it gets the largest value, like a drawing's."""
 
 FEATURES = (
     "colours_log",
@@ -79,7 +83,7 @@ class PhotoModel:
 
 def features(image: Image.Image) -> np.ndarray:
     """The statistics the model reads, in the order of FEATURES (for an RGB image)."""
-    if min(image.size) < MIN_SIDE:  # a sliver has no texture to measure; stretch it
+    if min(image.size) < MIN_SIDE:
         image = image.resize((max(MIN_SIDE, image.width), max(MIN_SIDE, image.height)))
     scale = min(1.0, OVERVIEW_SIZE / max(image.size))
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
