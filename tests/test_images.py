@@ -6,12 +6,12 @@ import io
 from collections.abc import Sequence
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
-from depiction import Engine, RequestError
+from depiction import Engine, ImageError, RequestError
 from depiction.decision import Signal
 from depiction.detectors.base import ImageDetector
-from depiction.images import WORKING_SIZE, DecodedImage, decode_image
+from depiction.images import WORKING_SIZE, DecodedImage, check_image, decode_image
 from depiction.normalize import NormalizedText
 from depiction.policy import default_policy_path, load_policy
 from depiction.request import Request
@@ -98,3 +98,39 @@ def test_image_detectors_see_each_image_decoded_once(monkeypatch: pytest.MonkeyP
     seen.clear()
     engine.check("a cat", mode="generate")
     assert seen == []  # no images, no image detector call
+
+
+def _noise(size: tuple[int, int] = (64, 48)) -> Image.Image:
+    """A photo-like image: every pixel different, so a bad conversion shows in the mean."""
+    gradient = Image.linear_gradient("L").resize(size)
+    return Image.merge("RGB", (gradient, gradient.rotate(90), Image.effect_noise(size, 40)))
+
+
+@pytest.mark.parametrize("mode", ["CMYK", "P", "RGBA", "LA", "L", "1"])
+def test_every_colour_mode_is_decoded_to_rgb_with_the_same_picture(mode: str) -> None:
+    source = _noise()
+    fmt = "JPEG" if mode == "CMYK" else "PNG"
+    decoded = decode_image(_encoded(source.convert(mode), fmt))
+    assert decoded.image.mode == "RGB" and decoded.image.size == source.size
+    expected = source.convert(mode).convert("RGB")
+    difference = ImageChops.difference(decoded.image, expected).convert("L")
+    assert ImageStat.Stat(difference).mean[0] < 4  # same picture (JPEG rounding aside)
+
+
+def test_alpha_is_dropped_so_what_hides_under_transparency_is_seen() -> None:
+    hidden = Image.new("RGBA", (32, 32), (200, 30, 30, 0))  # fully transparent red
+    assert decode_image(_encoded(hidden, "PNG")).image.getpixel((5, 5)) == (200, 30, 30)
+
+
+def test_sixteen_bit_grey_is_scaled_not_clipped_to_white() -> None:
+    deep = Image.new("I;16", (32, 32), 32_896)  # mid-grey in 16 bits
+    (value, *_) = decode_image(_encoded(deep, "PNG")).image.getpixel((3, 3))
+    assert value == 128
+
+
+def test_pixel_data_cut_short_after_a_valid_header_is_a_clear_image_error() -> None:
+    full = _encoded(_noise((400, 300)), "JPEG", quality=90)
+    cut = full[: len(full) // 2]
+    check_image(cut, 0)  # the header and markers look fine...
+    with pytest.raises(ImageError, match="image 1 is broken or truncated"):
+        decode_image(cut)  # ...but the pixels run out

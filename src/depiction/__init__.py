@@ -6,7 +6,7 @@ decision = Engine.default().check("Studio Ghibli style portrait of Elon Musk")
 
 from depiction.decision import Decision, PolicyRef, RuleHit, Signal
 from depiction.engine import Engine
-from depiction.errors import DataError, DepictionError, PolicyError, RequestError
+from depiction.errors import DataError, DepictionError, ImageError, PolicyError, RequestError
 from depiction.request import Request, RequestContext
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "Decision",
     "DepictionError",
     "Engine",
+    "ImageError",
     "PolicyError",
     "PolicyRef",
     "Request",

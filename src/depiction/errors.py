@@ -9,6 +9,10 @@ class RequestError(DepictionError):
     """The request itself is unusable (empty prompt, too long, unknown mode, ...)."""
 
 
+class ImageError(RequestError):
+    """An input image is unusable (empty, not an image, broken, truncated, too large, animated)."""
+
+
 class PolicyError(DepictionError):
     """A policy file cannot be read, parsed, validated or compiled."""
 

@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from depiction.errors import RequestError
+from depiction.errors import ImageError
 
 DEFAULT_MAX_IMAGE_PIXELS = 40_000_000  # e.g. 8000 × 5000; generators take far less
 T = TypeVar("T")
@@ -50,11 +51,18 @@ class DecodedImage:
         return value
 
 
+def original_box(image: DecodedImage, box: tuple[float, float, float, float]) -> list[int]:
+    """A working-image box (x0, y0, x1, y1) in the upright input image's own pixels, which is
+    what a caller can draw on; the working image may have been shrunk."""
+    scale = max(image.original_size) / max(image.image.size)
+    return [round(value * scale) for value in box]
+
+
 def check_image(data: bytes, index: int, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> None:
-    """Raise `RequestError` unless `data` is a readable image of at most `max_pixels`."""
+    """Raise `ImageError` unless `data` is a readable image of at most `max_pixels`."""
     where = f"image {index + 1}"
     if not data:
-        raise RequestError(f"{where} is empty")
+        raise ImageError(f"{where} is empty")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -66,30 +74,30 @@ def check_image(data: bytes, index: int, max_pixels: int = DEFAULT_MAX_IMAGE_PIX
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
     ) as error:
-        raise RequestError(f"{where} is not a readable image ({type(error).__name__})") from error
+        raise ImageError(f"{where} is not a readable image ({type(error).__name__})") from error
     except (OSError, SyntaxError, ValueError) as error:
-        raise RequestError(f"{where} is broken or truncated ({error})") from error
+        raise ImageError(f"{where} is broken or truncated ({error})") from error
     if width * height > max_pixels:
-        raise RequestError(f"{where} is {width}×{height} pixels; the limit is {max_pixels:,}")
+        raise ImageError(f"{where} is {width}×{height} pixels; the limit is {max_pixels:,}")
 
 
 def decode_image(
     data: bytes, index: int = 0, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
 ) -> DecodedImage:
-    """Check and decode one image, or raise `RequestError` saying what is wrong with it."""
+    """Check and decode one image, or raise `ImageError` saying what is wrong with it."""
     check_image(data, index, max_pixels)
     where = f"image {index + 1}"
     try:
         with Image.open(io.BytesIO(data)) as opened:
             frames = getattr(opened, "n_frames", 1)
             if frames > 1:
-                raise RequestError(f"{where} is animated ({frames} frames); send a still image")
+                raise ImageError(f"{where} is animated ({frames} frames); send a still image")
             original_size = opened.size
             opened.draft("RGB", (WORKING_SIZE, WORKING_SIZE))
             upright = ImageOps.exif_transpose(opened)
-            rgb = upright.convert("RGB")
+            rgb = _to_rgb(upright)
     except (OSError, SyntaxError, ValueError) as error:
-        raise RequestError(f"{where} is broken or truncated ({error})") from error
+        raise ImageError(f"{where} is broken or truncated ({error})") from error
     rgb.thumbnail((WORKING_SIZE, WORKING_SIZE))
     return DecodedImage(
         index=index,
@@ -99,8 +107,18 @@ def decode_image(
     )
 
 
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """8-bit RGB from any mode. Alpha is dropped, not composited: detectors see the colour data
+    under transparent pixels too, which an edit model may reveal. Deep grey images (16-bit
+    PNG, 32-bit TIFF) are scaled down, since Pillow's own conversion clips them to white."""
+    if image.mode in ("I", "F") or image.mode.startswith("I;16"):
+        scaled = np.asarray(image, dtype=np.float64) / 257.0
+        return Image.fromarray(np.clip(scaled, 0, 255).astype(np.uint8), "L").convert("RGB")
+    return image.convert("RGB")
+
+
 def decode_images(
     images: Sequence[bytes], max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
 ) -> tuple[DecodedImage, ...]:
-    """Decode every input image, in order (the first bad one raises `RequestError`)."""
+    """Decode every input image, in order (the first bad one raises `ImageError`)."""
     return tuple(decode_image(data, index, max_pixels) for index, data in enumerate(images))

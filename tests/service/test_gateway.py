@@ -117,3 +117,16 @@ def test_without_an_upstream_the_gateway_answers_503_and_check_still_works(tmp_p
         assert reply.status_code == 503
         assert reply.json()["error"]["code"] == "upstream_unavailable"
         assert httpx.post(f"{base}/v1/check", json={"prompt": "a cat"}).json()["action"] == "allow"
+
+
+def test_edits_are_judged_with_what_is_in_their_image(client: openai.OpenAI) -> None:
+    photo = Path(__file__).parents[1] / "data" / "images" / "astronaut.jpg"
+    with photo.open("rb") as handle:
+        client.images.edit(model="gpt-image-1", image=handle, prompt="make her look older")
+    assert len(Backend.received) == 1
+    with photo.open("rb") as handle, pytest.raises(openai.BadRequestError) as raised:
+        client.images.edit(model="gpt-image-1", image=handle, prompt="make this nude")
+    decision = raised.value.response.json()["depiction"]
+    assert decision["categories"] == ["sexual_real_person"]
+    assert any(s["kind"] == "image.real_person" for s in decision["signals"])
+    assert len(Backend.received) == 1

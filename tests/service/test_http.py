@@ -65,7 +65,7 @@ def test_edit_with_images_as_json_and_multipart(service: tuple[httpx.Client, Pat
         (
             {"json": {"prompt": "a cat", "images": [base64.b64encode(b"not an image").decode()]}},
             400,
-            "invalid_request",
+            "invalid_image",
         ),
         ({"json": ["a cat"]}, 400, "invalid_request"),
         (
@@ -153,3 +153,76 @@ def test_edits_respect_the_body_limit_too(service: tuple[httpx.Client, Path]) ->
     )
     assert big.status_code == 413
     assert big.json()["error"]["code"] == "payload_too_large"
+
+
+ASTRONAUT = (Path(__file__).parents[1] / "data" / "images" / "astronaut.jpg").read_bytes()
+
+
+def _image_kinds(body: dict) -> set[str]:  # type: ignore[type-arg]
+    return {s["kind"] for s in body["signals"] if s["kind"].startswith("image.")}
+
+
+def test_check_judges_edits_with_what_is_in_the_image(service: tuple[httpx.Client, Path]) -> None:
+    client, _ = service
+    as_json = client.post(
+        "/v1/check",
+        json={
+            "prompt": "make this nude",
+            "mode": "edit",
+            "images": [base64.b64encode(ASTRONAUT).decode()],
+        },
+    ).json()
+    assert as_json["action"] == "refuse"
+    assert as_json["categories"] == ["sexual_real_person"]
+    assert {"image.face", "image.photo_real", "image.real_person"} <= _image_kinds(as_json)
+    as_form = client.post(
+        "/v1/check",
+        data={"prompt": "make her look older", "mode": "edit"},
+        files={"images": ("astronaut.jpg", ASTRONAUT, "image/jpeg")},
+    ).json()
+    assert as_form["action"] == "allow" and as_form["categories"] == ["trait_edit"]
+    assert "image.real_person" in _image_kinds(as_form)
+
+
+def test_an_image_cut_short_after_its_header_is_a_json_400(
+    service: tuple[httpx.Client, Path],
+) -> None:
+    client, _ = service
+    cut = ASTRONAUT[: len(ASTRONAUT) // 2]
+    response = client.post(
+        "/v1/check",
+        data={"prompt": "make her smile", "mode": "edit"},
+        files={"images": ("cut.jpg", cut, "image/jpeg")},
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_image"
+    assert error["message"].startswith("image 1 is broken or truncated")
+
+
+def test_the_decision_log_keeps_a_digest_of_images_never_the_images(
+    service: tuple[httpx.Client, Path],
+) -> None:
+    client, log = service
+    decision_id = client.post(
+        "/v1/check",
+        data={"prompt": "give her red hair", "mode": "edit"},
+        files={"images": ("astronaut.jpg", ASTRONAUT, "image/jpeg")},
+    ).json()["decision_id"]
+    text = log.read_text(encoding="utf-8")
+    (line,) = [json.loads(row) for row in text.splitlines() if decision_id in row]
+    assert set(line) == {
+        "decision_id",
+        "timestamp",
+        "policy_sha256",
+        "input_sha256",
+        "mode",
+        "action",
+        "categories",
+        "rules",
+        "latency_ms",
+        "prompt",  # this service runs with --log-prompts
+    }
+    encoded = base64.b64encode(ASTRONAUT).decode()
+    assert not any(encoded[i : i + 24] in text for i in range(0, 4000, 400))
+    assert "\\u00ff\\u00d8" not in text and "ÿØ" not in text  # no raw JPEG bytes either

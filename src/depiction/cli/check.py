@@ -18,7 +18,7 @@ from depiction.cli.common import (
     open_engine,
     reported_errors,
 )
-from depiction.decision import Decision
+from depiction.decision import Decision, Signal
 from depiction.engine import Engine
 from depiction.errors import DepictionError
 
@@ -61,6 +61,15 @@ def check(
         _print_human(decision)
 
 
+def _describe(signal: Signal) -> str:
+    """A signal in a few words: the text it matched, or which input image it is about."""
+    if signal.span:
+        return f"{signal.kind} '{signal.span[2]}'"
+    if "image" in signal.data:
+        return f"{signal.kind} (image {signal.data['image']})"
+    return signal.kind
+
+
 def _print_human(decision: Decision) -> None:
     header = decision.action.upper()
     if decision.categories:
@@ -73,9 +82,7 @@ def _print_human(decision: Decision) -> None:
     if decision.revised_prompt is not None:
         typer.echo(f"  revised prompt: {decision.revised_prompt}")
     if decision.signals:
-        quoted = ", ".join(
-            f"{s.kind} '{s.span[2]}'" if s.span else s.kind for s in decision.signals
-        )
+        quoted = ", ".join(_describe(signal) for signal in decision.signals)
         typer.secho(f"  signals: {quoted}", dim=True)
     ref = decision.policy
     typer.secho(

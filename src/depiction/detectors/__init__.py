@@ -16,7 +16,12 @@ from depiction.detectors.edit_reference import EditReferenceDetector
 from depiction.detectors.extremism import ExtremismDetector
 from depiction.detectors.fraud import FraudDetector
 from depiction.detectors.hate import HateDetector
+from depiction.detectors.image_faces import ImageFacesDetector
+from depiction.detectors.image_minor import ImageMinorDetector
+from depiction.detectors.image_nudity import ImageNudityDetector
 from depiction.detectors.image_optout import ImageOptoutDetector
+from depiction.detectors.image_photo import ImagePhotoDetector
+from depiction.detectors.image_real_person import ImageRealPersonDetector
 from depiction.detectors.minors import MinorsDetector
 from depiction.detectors.optout import OptoutDetector
 from depiction.detectors.real_person import RealPersonDetector
@@ -46,6 +51,11 @@ BUILTIN_DETECTORS: dict[str, type[Detector]] = {
         WeaponsDetector,
         ContextDetector,
         TraitEditDetector,
+        ImageFacesDetector,
+        ImagePhotoDetector,
+        ImageRealPersonDetector,
+        ImageNudityDetector,
+        ImageMinorDetector,
         SemanticDetector,
     )
 }
