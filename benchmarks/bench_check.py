@@ -11,8 +11,6 @@ without it, and the dev set a second time, when every embedding comes from the c
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import statistics
 import time
@@ -21,6 +19,7 @@ from dataclasses import replace
 from depiction import Engine
 from depiction.detectors.semantic import SemanticDetector
 from depiction.evaluation.dataset import load_cases
+from one_core import pin_to_one_core
 
 DEV_SET = "dev"
 ORDINARY = "a portrait of an old fisherman at dawn soft light cinematic wide shot with mist over the harbour oil painting detailed texture warm colours city street at night neon rain reflections a cat sleeping on a windowsill children playing in a park birthday cake with candles mountain landscape golden hour dramatic clouds studio lighting 35mm film grain watercolor illustration of a fox in a forest isometric pixel art castle on a hill".split()
@@ -73,13 +72,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prompts", type=int, default=10_000)
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    machine = pin_to_one_core()
     load_started = time.perf_counter()
     engine = Engine.default()
-    print(
-        f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, 1 core"
-    )
+    print(machine)
     print(f"engine load: {(time.perf_counter() - load_started) * 1000:.0f} ms")
     lexical = Engine(replace(engine.policy, inactive={"semantic": "measured without"}))
     dev = [(c.prompt, c.mode) for c in load_cases(DEV_SET)]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import platform
 import statistics
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from PIL import Image, ImageDraw
 from depiction import Engine
 from depiction.images import DecodedImage, decode_image
 from depiction.vision import age, faces, nudity, photo
+from one_core import pin_to_one_core
 
 PHOTO = Path(__file__).parents[1] / "tests" / "data" / "images" / "astronaut.jpg"
 PROMPT = "make her look older"
@@ -91,14 +91,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40)
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    machine = pin_to_one_core()
     load_started = time.perf_counter()
     engine = Engine.default()
-    print(
-        f"machine: {platform.processor() or platform.machine()}, Python "
-        f"{platform.python_version()}, 1 core; load average {os.getloadavg()[0]:.2f}"
-    )
+    print(machine)
     print(f"engine load: {(time.perf_counter() - load_started):.1f} s")
     inputs = {
         f"{kind} {side}x{side}": make(side)
