@@ -48,8 +48,11 @@ class Engine:
         self._normalizer.load()
         context = LoadContext(self._normalizer, database_url, policy.params)
         self._detectors: list[Detector] = []
+        skipped: dict[str, list[str]] = {}
         for name, reason in policy.inactive.items():
-            logger.warning("detector %s is skipped: %s", name, reason)
+            skipped.setdefault(reason, []).append(name)
+        for reason, names in skipped.items():  # one line per missing extra, not per detector
+            logger.warning("detector %s is skipped: %s", ", ".join(names), reason)
         for name, cls in policy.detectors.items():
             if name in policy.inactive:
                 continue

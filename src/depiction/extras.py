@@ -6,8 +6,11 @@ from importlib.util import find_spec
 
 
 def missing_extra(extra: str, *modules: str) -> str | None:
-    """A one-line reason naming the extra to install if any of `modules` is not importable."""
-    absent = [module for module in modules if find_spec(module) is None]
-    if not absent:
+    """A one-line reason naming the extra to install if any of `modules` is not importable.
+
+    The reason names the extra, not the modules, so that detectors sharing an extra share
+    one message (and one warning line).
+    """
+    if all(find_spec(module) is not None for module in modules):
         return None
-    return f"needs the '{extra}' extra ({', '.join(absent)} not installed): pip install 'depiction[{extra}]'"
+    return f"needs the '{extra}' extra: pip install 'depiction[{extra}]'"
