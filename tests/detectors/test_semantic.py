@@ -229,8 +229,7 @@ def test_without_the_extra_the_policy_loads_and_lexical_rules_work(tmp_path: Pat
     assert explain.returncode == 0, explain.stderr
     assert "semantic: semantic.sexual" in explain.stdout
     assert (
-        "inactive: needs the 'semantic' extra: "
-        "pip install 'depiction[semantic]'" in explain.stdout
+        "inactive: needs the 'semantic' extra: pip install 'depiction[semantic]'" in explain.stdout
     )
     assert "inactive: uses signals of semantic, which cannot run here" in explain.stdout
     check = depiction_without_extra(str(tmp_path), "check", "nude photo of Taylor Swift", "--json")
