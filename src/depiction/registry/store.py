@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select
+from sqlalchemy import URL, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from depiction.errors import RegistryError
@@ -62,11 +62,24 @@ class AuditRecord(BaseModel):
 
 
 @dataclass(frozen=True)
+class Changes:
+    """The registry's changes after some version, up to `version`."""
+
+    version: int
+    people: frozenset[int]
+    rows: list[tuple[int, str]]
+    """(person id, "|"-joined forms) of each active alias of the changed people."""
+
+
+@dataclass(frozen=True)
 class ImportResult:
     """What an import did: rows added, and the rows refused with their line numbers."""
 
     added: int
     errors: list[str]
+
+
+_IN_FLIGHT = 100
 
 
 class OptoutStore:
@@ -105,19 +118,57 @@ class OptoutStore:
                 query = query.where(Person.status == status)
             return [_record(p) for p in session.scalars(query)]
 
+    @property
+    def url(self) -> URL:
+        """The database URL (its password hidden when rendered)."""
+        return self._engine.url
+
     def active_forms(self) -> Iterator[tuple[int, str]]:
         """(person id, "|"-joined forms) of every alias of every active person, streamed.
 
-        Read through the DB-API cursor: a million people's rows arrive in seconds, where the
-        ORM's per-row work would dominate building the matcher.
+        Read through the DB-API cursor and filtered here rather than joined in SQL: a million
+        people's rows arrive in a couple of seconds, where the ORM's per-row work or the
+        join's per-row lookups would dominate building the matcher.
         """
         with self._engine.connect() as connection:
-            cursor = connection.exec_driver_sql(
-                "SELECT a.person_id, a.forms FROM optout_alias a "
-                "JOIN optout_person p ON p.id = a.person_id WHERE p.status = 'active'"
+            inactive = set(
+                connection.exec_driver_sql(
+                    "SELECT id FROM optout_person WHERE status != 'active'"
+                ).scalars()
             )
+            cursor = connection.exec_driver_sql("SELECT person_id, forms FROM optout_alias")
             while rows := cursor.fetchmany(50_000):
-                yield from rows
+                yield from (row for row in rows if row[0] not in inactive)
+
+    def changes_since(self, version: int, limit: int) -> Changes | None:
+        """The people changed after `version` and their active forms now; None when more
+        than `limit` people changed (rebuilding from `active_forms` is then cheaper)."""
+        with self._engine.connect() as connection:
+            upto = int(connection.scalar(select(func.max(AuditEntry.id))) or 0)
+            after = version
+            if connection.dialect.name != "sqlite":
+                # Audit ids come from a sequence when a transaction writes, not when it
+                # commits: an entry a little below `version` may have become visible since.
+                after = max(0, version - _IN_FLIGHT)
+            changed = select(AuditEntry.person_id).where(
+                AuditEntry.id > after, AuditEntry.id <= upto
+            )
+            people = connection.scalars(changed.distinct().limit(limit + 1)).all()
+            if len(people) > limit:
+                return None
+            rows = connection.execute(
+                select(Alias.person_id, Alias.forms)
+                .join(Person, Person.id == Alias.person_id)
+                .where(Person.status == "active", Person.id.in_(changed))
+            )
+            return Changes(upto, frozenset(people), [(p, f) for p, f in rows])
+
+    def audit_stamp(self, version: int) -> str | None:
+        """What tells this registry's history from another's: audit entry `version`'s
+        person and time (None if there is no such entry)."""
+        with self._session() as session:
+            entry = session.get(AuditEntry, version)
+            return None if entry is None else f"{entry.person_id}@{entry.at.isoformat()}"
 
     # ---- writes -----------------------------------------------------------------------
     def add(
