@@ -21,10 +21,8 @@ over the changed people only, and finds exactly what a full rebuild would.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Collection, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import contains, itemgetter
@@ -37,6 +35,7 @@ from rapidfuzz.distance import Levenshtein
 from xxhash import xxh3_64_intdigest
 
 from depiction.normalize import HAN_RUN, MappedText, is_han
+from depiction.registry.gcpause import paused_gc
 
 _MAX_TOKENS = 4
 _MAX_HAN = 10
@@ -82,7 +81,7 @@ class _Layer:
     def build(cls, rows: Iterable[tuple[int, str]]) -> _Layer:
         """Whole-column operations where possible: per-form Python work is what made a
         million-person build slow, so forms are split, hashed and sorted in bulk."""
-        with _gc_paused():
+        with paused_gc():
             people: list[int] = []
             joined: list[str] = []
             for person_id, alias_forms in rows:
@@ -369,19 +368,6 @@ class NameIndex:
 
 
 _Window = tuple[str, int, int]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building makes millions of small objects, and the cyclic collector would re-scan
-    them over and over (measured: a third of the build time) while finding no garbage."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _block_key_texts(first: str, last: str) -> tuple[str, str]:

@@ -19,15 +19,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from depiction.errors import RegistryError
 from depiction.normalize import Normalizer
-from depiction.registry.bulk import (
-    BATCH,
-    CSV_COLUMNS,
-    Name,
-    Row,
-    bulk_insert,
-    parse_csv,
-    validated_names,
-)
+from depiction.registry import bulk
+from depiction.registry.bulk import CSV_COLUMNS, Name, validated_names
 from depiction.registry.database import open_database
 from depiction.registry.models import STATUSES, Alias, AuditEntry, Person, utcnow
 
@@ -213,25 +206,9 @@ class OptoutStore:
         )
 
     def import_csv(self, handle: TextIO, *, actor: str, skip_bad: bool = False) -> ImportResult:
-        """Import `name,aliases,note` rows; all or nothing unless `skip_bad`."""
-        parsed, errors = parse_csv(handle)
-        good: list[Row] = []
-        with self._session() as session:
-            for start in range(0, len(parsed), BATCH):
-                batch = parsed[start : start + BATCH]
-                taken = self._registered(session, [names[0].key for _, (names, _) in batch])
-                for line, (names, note) in batch:
-                    if names[0].key in taken:
-                        message = (
-                            f"'{names[0].text}' is already registered (entry {taken[names[0].key]})"
-                        )
-                        errors.append((line, message))
-                    else:
-                        good.append((names, note))
-        messages = [f"line {line}: {message}" for line, message in sorted(errors)]
-        if errors and not skip_bad:
-            return ImportResult(0, messages)
-        return ImportResult(bulk_insert(self._engine, good, actor), messages)
+        """Import `name,aliases,note` rows; all or nothing unless `skip_bad` (see `bulk`)."""
+        added, errors = bulk.import_csv(self._engine, handle, actor, skip_bad)
+        return ImportResult(added, [f"line {line}: {message}" for line, message in sorted(errors)])
 
     def export_csv(self, out: TextIO, status: str | None = "active") -> int:
         """Write entries as CSV with a header row; returns the number of rows."""
