@@ -28,6 +28,7 @@ from itertools import repeat
 from typing import Any, NamedTuple, TextIO
 
 from sqlalchemy import Connection, Engine, Index, func, select
+from sqlalchemy.orm import Session
 
 from depiction.errors import RegistryError
 from depiction.normalize import Normalizer
@@ -204,7 +205,7 @@ class _Writer:
         self._seen: dict[str, int] = {}
         self._taken: dict[str, int] | None = None  # None: ask the database chunk by chunk
         if rows >= people:
-            self._taken = self._registered(None)
+            self._taken = registered(connection, None)
         self._reindex = self._sqlite and rows >= people
         if self._reindex:
             for index in _secondary_indexes():
@@ -217,7 +218,7 @@ class _Writer:
         """The rows that are neither repeated in the file nor registered already."""
         taken = self._taken
         if taken is None:
-            taken = self._registered([row.key for row in chunk])
+            taken = registered(self._connection, [row.key for row in chunk])
         accepted: list[_Valid] = []
         for row in chunk:
             key = row.key
@@ -271,16 +272,17 @@ class _Writer:
                 "(SELECT max(id) FROM optout_person))"
             )
 
-    def _registered(self, keys: list[str] | None) -> dict[str, int]:
-        """Which name keys (all, when None) belong to a pending or active entry, and whose."""
-        query = (
-            select(Alias.key, Alias.person_id)
-            .join(Person, Person.id == Alias.person_id)
-            .where(Person.status != "revoked")
-        )
-        if keys is not None:
-            query = query.where(Alias.key.in_(keys))
-        return {key: person_id for key, person_id in self._connection.execute(query)}
+
+def registered(executor: Connection | Session, keys: list[str] | None) -> dict[str, int]:
+    """Which name keys (all, when None) belong to a pending or active entry, and to whom."""
+    query = (
+        select(Alias.key, Alias.person_id)
+        .join(Person, Person.id == Alias.person_id)
+        .where(Person.status != "revoked")
+    )
+    if keys is not None:
+        query = query.where(Alias.key.in_(keys))
+    return {key: person_id for key, person_id in executor.execute(query)}
 
 
 def _secondary_indexes() -> list[Index]:

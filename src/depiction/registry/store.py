@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from depiction.errors import RegistryError
 from depiction.normalize import Normalizer
 from depiction.registry import bulk
-from depiction.registry.bulk import CSV_COLUMNS, Name, validated_names
+from depiction.registry.bulk import CSV_COLUMNS, Name, registered, validated_names
 from depiction.registry.database import open_database
 from depiction.registry.models import STATUSES, Alias, AuditEntry, Person, utcnow
 
@@ -131,7 +131,7 @@ class OptoutStore:
             )
             cursor = connection.exec_driver_sql("SELECT person_id, forms FROM optout_alias")
             while rows := cursor.fetchmany(50_000):
-                yield from (row for row in rows if row[0] not in inactive)
+                yield from [row for row in rows if row[0] not in inactive] if inactive else rows
 
     def changes_since(self, version: int, limit: int) -> Changes | None:
         """The people changed after `version` and their active forms now; None when more
@@ -246,22 +246,12 @@ class OptoutStore:
             return _record(person)
 
     def _refuse_duplicates(self, session: Session, names: list[Name]) -> None:
-        taken = self._registered(session, [n.key for n in names])
+        taken = registered(session, [n.key for n in names])
         for name in names:
             if name.key in taken:
                 raise RegistryError(
                     f"'{name.text}' is already registered (entry {taken[name.key]})"
                 )
-
-    @staticmethod
-    def _registered(session: Session, keys: list[str]) -> dict[str, int]:
-        """Which of these name keys belong to a pending or active entry, and to which."""
-        rows = session.execute(
-            select(Alias.key, Alias.person_id)
-            .join(Person, Person.id == Alias.person_id)
-            .where(Alias.key.in_(keys), Person.status != "revoked")
-        )
-        return {key: person_id for key, person_id in rows}
 
     def _new_person(self, names: list[Name], note: str, status: str, contact: str) -> Person:
         if status not in ("active", "pending"):
