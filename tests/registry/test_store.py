@@ -77,7 +77,11 @@ def test_csv_import_and_export_round_trip(store: OptoutStore, tmp_path: Path) ->
     copy = OptoutStore(f"sqlite:///{tmp_path / 'copy.db'}")
     assert copy.import_csv(io.StringIO(out.getvalue()), actor="import").added == 2
     assert [p.display_name for p in copy.entries()] == ["Lei Jun", "Keanu Reeves"]
-    assert store.history(store.entries()[0].id)[0].action == "import"
+    [imported] = store.history(store.entries()[0].id)
+    assert (imported.action, imported.actor, imported.before) == ("import", "import", None)
+    assert imported.after == {
+        "display_name": "Lei Jun", "aliases": ["雷军", "Jun Lei"], "status": "active", "note": "press office",
+    }  # fmt: skip
     later = store.add("Zhang Ziyi", actor="admin")  # ids keep counting after a bulk import
     assert later.id > max(p.id for p in store.entries()[:2])
 
