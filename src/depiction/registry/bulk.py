@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
-from itertools import repeat
+from itertools import islice, repeat
 from typing import Any, NamedTuple, TextIO
 
 from sqlalchemy import Connection, Engine, Index, func, select
@@ -104,33 +104,40 @@ def import_csv(
 ) -> tuple[int, list[tuple[int, str]]]:
     """Import `name,aliases,note` rows; returns the number added and the bad rows' (line,
     message). Nothing is added if a row is bad, unless `skip_bad`."""
-    with paused_gc():
-        rows = _read(handle)
-        chunks = [rows[start : start + BATCH] for start in range(0, len(rows), BATCH)]
-        errors: list[tuple[int, str]] = []
-        # The workers start before the database is opened: they inherit no connection.
-        with _validated(chunks) as validated, engine.connect() as connection:
-            transaction = connection.begin()
-            writer = _Writer(connection, actor, len(rows))
-            for chunk, (packed, bad) in zip(chunks, validated, strict=True):
-                errors.extend(bad)
-                accepted = writer.accept(_unpack(chunk, packed), errors)
-                if skip_bad or not errors:
-                    writer.write(accepted)
-            if errors and not skip_bad:
-                transaction.rollback()
-                return 0, errors
-            writer.finish()
-            transaction.commit()
+    errors: list[tuple[int, str]] = []
+    # The workers start before the database is opened: they inherit no connection.
+    with (
+        paused_gc(),
+        _validated(_chunks(handle)) as (chunks, validated),
+        engine.connect() as connection,
+    ):
+        transaction = connection.begin()
+        writer = _Writer(connection, actor, sum(map(len, chunks)))
+        for chunk, (packed, bad) in zip(chunks, validated, strict=True):
+            errors.extend(bad)
+            accepted = writer.accept(_unpack(chunk, packed), errors)
+            if skip_bad or not errors:
+                writer.write(accepted)
+        if errors and not skip_bad:
+            transaction.rollback()
+            return 0, errors
+        writer.finish()
+        transaction.commit()
     return writer.added, errors
 
 
-def _read(handle: TextIO) -> list[tuple[int, list[str]]]:
+_Chunk = list[tuple[int, list[str]]]
+"""Up to `BATCH` non-blank CSV rows, with their line numbers."""
+
+
+def _chunks(handle: TextIO) -> Iterator[_Chunk]:
     reader = csv.reader(handle)
     header = next(reader, None)
     if header is None or [h.strip().lower() for h in header] != CSV_COLUMNS:
         raise RegistryError(f"line 1: the header row must be {','.join(CSV_COLUMNS)}")
-    return [(reader.line_num, row) for row in reader if "".join(row).strip()]
+    rows = ((reader.line_num, row) for row in reader if "".join(row).strip())
+    while chunk := list(islice(rows, BATCH)):
+        yield chunk
 
 
 _Checked = tuple[str, list[tuple[int, str]]]
@@ -139,13 +146,26 @@ _FIELD, _RECORD = "\x1f", "\x1e"
 
 
 @contextmanager
-def _validated(chunks: list[list[tuple[int, list[str]]]]) -> Iterator[Iterator[_Checked]]:
-    """`_validate_chunk` of each chunk, in order: in two worker processes for big files."""
-    if sum(map(len, chunks)) < PARALLEL_ROWS:
-        yield map(_validate_chunk, chunks)
+def _validated(chunks: Iterator[_Chunk]) -> Iterator[tuple[list[_Chunk], Iterator[_Checked]]]:
+    """Every chunk, and `_validate_chunk` of each in order. Big files go to two worker
+    processes, which start on the first chunks while the rest of the file is read."""
+    read: list[_Chunk] = []
+    for chunk in chunks:
+        read.append(chunk)
+        if sum(map(len, read)) >= PARALLEL_ROWS:
+            break
+    else:
+        yield read, map(_validate_chunk, read)
         return
+
+    def reading() -> Iterator[_Chunk]:
+        yield from list(read)
+        for chunk in chunks:
+            read.append(chunk)
+            yield chunk
+
     with ProcessPoolExecutor(max_workers=2) as pool:
-        yield pool.map(_validate_chunk, chunks)
+        yield read, pool.map(_validate_chunk, reading())  # reads the whole file first
 
 
 _worker_normalizer: Normalizer | None = None
@@ -210,10 +230,10 @@ class _Writer:
         people = connection.scalar(select(func.count()).select_from(Person)) or 0
         self._next_id = (connection.scalar(select(func.max(Person.id))) or 0) + 1
         self._seen: dict[str, int] = {}
-        self._taken: dict[str, int] | None = None  # None: ask the database chunk by chunk
-        if rows >= people:
-            self._taken = registered(connection, None)
-        self._reindex = self._sqlite and rows >= people
+        first_load = rows >= max(people, 1)  # the import at least doubles the registry
+        # The registry's keys in memory, or None: ask the database chunk by chunk.
+        self._taken = registered(connection, None) if first_load else None
+        self._reindex = self._sqlite and first_load
         if self._reindex:
             for index in _secondary_indexes():
                 index.drop(connection)
