@@ -312,11 +312,12 @@ class NameIndex:
         if not tokens:
             return
         hashes = stable_hashes((t for t, _ in tokens), len(tokens))
-        starts = np.zeros(len(tokens), dtype=bool)
-        lasts = np.zeros(len(tokens), dtype=bool)
+        can_start = np.zeros(len(tokens), dtype=bool)
+        can_end = np.zeros(len(tokens), dtype=bool)
         for layer, _ in self._layers:
-            starts |= _member(layer.starts, hashes) | _member(layer.exact[0], hashes)
-            lasts |= _member(layer.lasts, hashes)
+            can_start |= _member(layer.starts, hashes) | _member(layer.exact[0], hashes)
+            can_end |= _member(layer.lasts, hashes)
+        starts, lasts = can_start.tolist(), can_end.tolist()  # lists index faster than arrays
         for i, (_, start) in enumerate(tokens):
             for length in range(1, min(_MAX_TOKENS, len(tokens) - i) + 1):
                 last, last_start = tokens[i + length - 1]
@@ -329,6 +330,8 @@ class NameIndex:
                     fuzzy.append(window)
 
     def _han_windows(self, text: str, positions: list[int], exact: list[_Window]) -> None:
+        if not positions:  # called between any two Latin tokens: mostly nothing to do
+            return
         chars = "".join(text[p] for p in positions)
         for i, char in enumerate(chars):
             if char not in self._han_first:
