@@ -171,8 +171,8 @@ class _Layer:
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, Array]) -> _Layer:
-        """The inverse of `arrays()`; raises `ValueError` unless every array is well formed,
-        so a damaged file can never pass for a smaller registry."""
+        """The inverse of `arrays()`; raises `ValueError` unless every array is well formed
+        (types, lengths, order, row numbers), so damaged arrays are refused, not searched."""
         text = {name: _text(arrays[name]) for name in ("fuzzy_names", "han_first")}
         layer = cls(
             exact=(_keys(arrays, "exact_keys"), _values(arrays, "exact_people")),
