@@ -82,11 +82,10 @@ class _Layer:
         """Whole-column operations where possible: per-form Python work is what made a
         million-person build slow, so forms are split, hashed and sorted in bulk."""
         with paused_gc():
-            people: list[int] = []
-            joined: list[str] = []
-            for person_id, alias_forms in rows:
-                people.append(person_id)
-                joined.append(alias_forms)
+            table = list(rows)
+            people: list[int] = list(map(itemgetter(0), table))
+            joined: list[str] = list(map(itemgetter(1), table))
+            del table
             counts = np.fromiter(map(str.count, joined, repeat("|")), np.int64, len(joined)) + 1
             forms = "|".join(joined).split("|") if joined else []
             del joined
@@ -105,20 +104,22 @@ class _Layer:
             firsts = [keys[i].partition(" ")[0] for i in multi]
             lasts = [keys[i].rpartition(" ")[2] for i in multi]
             initials = _pairs(
-                stable_hashes(map("{0[0]} {1}".format, firsts, lasts), len(multi)),
+                stable_hashes(
+                    [f"{first[0]} {last}" for first, last in zip(firsts, lasts, strict=True)]
+                ),
                 np.array([people[i] for i in multi], dtype=np.int64),
                 distinct=True,
             )
             fuzzy = [n for n, i in enumerate(multi) if len(keys[i]) >= _FUZZY_MIN_CHARS]
-            block_keys = [_block_key_texts(firsts[n], lasts[n]) for n in fuzzy]
+            block_keys = _block_keys([firsts[n] for n in fuzzy], [lasts[n] for n in fuzzy])
             return cls(
                 exact=exact,
                 initials=initials,
                 starts=_unique(starts.union(ascii_lowercase)),
                 lasts=_unique({lasts[n] for n in fuzzy}),
                 blocks=_pairs(
-                    stable_hashes((k for pair in block_keys for k in pair), 2 * len(fuzzy)),
-                    np.repeat(np.arange(len(fuzzy), dtype=np.int64), 2),
+                    stable_hashes(block_keys, len(block_keys)),
+                    np.tile(np.arange(len(fuzzy), dtype=np.int64), 2),
                     stable=True,  # equal keys keep registry order: the candidate cap is fair
                 ),
                 fuzzy_names=[keys[multi[n]] for n in fuzzy],
@@ -342,23 +343,20 @@ class NameIndex:
     def _fuzzy(self, windows: list[_Window]) -> Iterator[tuple[int, int, int]]:
         if not windows:
             return
-        texts: list[str] = []
-        owners: list[int] = []
-        for position, (text, _, _) in enumerate(windows):
-            tokens = text.split(" ")
-            texts.extend(_block_key_texts(tokens[0], tokens[-1]))
-            owners.extend((position, position))
+        texts = _block_keys(
+            [text.partition(" ")[0] for text, _, _ in windows],
+            [text.rpartition(" ")[2] for text, _, _ in windows],
+        )
         keys = stable_hashes(texts, len(texts))
-        candidates: list[tuple[int, int, int]] = []  # (key, layer, row)
+        candidates: list[tuple[int, int, int]] = []  # (window, layer, row)
         for number, ((layer, _), hidden_rows) in enumerate(
             zip(self._layers, self._hidden_rows, strict=True)
         ):
             for key, row in _lookup(layer.blocks, keys, _MAX_CANDIDATES, hidden_rows):
-                candidates.append((key, number, row))
-        candidates.sort(key=itemgetter(0))
+                candidates.append((key % len(windows), number, row))
+        candidates.sort(key=itemgetter(0))  # a person is reported at the first window naming them
         seen: set[tuple[int, int, int]] = set()
-        for key, number, row in candidates:
-            position = owners[key]
+        for position, number, row in candidates:
             if (position, number, row) in seen:
                 continue
             seen.add((position, number, row))
@@ -373,9 +371,13 @@ class NameIndex:
 _Window = tuple[str, int, int]
 
 
-def _block_key_texts(first: str, last: str) -> tuple[str, str]:
-    """One typo leaves one token whole: block on it plus the other token's first two letters."""
-    return f"<{first} {last[:2]}", f">{first[:2]} {last}"
+def _block_keys(firsts: list[str], lasts: list[str]) -> list[str]:
+    """Two blocking keys per name (all the first keys, then all the second): one typo leaves
+    one token whole, so block on it plus the other token's first two letters."""
+    pairs = list(zip(firsts, lasts, strict=True))
+    return [f"<{first} {last[:2]}" for first, last in pairs] + [
+        f">{first[:2]} {last}" for first, last in pairs
+    ]
 
 
 def _pairs(keys: Hashes, values: Ids, *, stable: bool = False, distinct: bool = False) -> _Pairs:
