@@ -62,7 +62,7 @@ def refreshed(live: LiveIndex, store: OptoutStore, cache: Path | None) -> LiveIn
     if len(changes.people) < COMPACT_AT:
         return LiveIndex(index, live.base_version, changes.version)
     compacted = LiveIndex(index.compacted(), changes.version, changes.version)
-    _save(compacted, store, cache)
+    save(compacted, store, cache)
     return compacted
 
 
@@ -70,7 +70,7 @@ def rebuild(store: OptoutStore, cache: Path | None) -> LiveIndex:
     """A full build from every active alias form, saved to the cache file."""
     version = store.version()  # read first: later changes are re-applied by `refreshed`
     live = LiveIndex(NameIndex(store.active_forms()), version, version)
-    _save(live, store, cache)
+    save(live, store, cache)
     return live
 
 
@@ -97,8 +97,9 @@ def _load(store: OptoutStore, path: Path) -> LiveIndex | None:
     return LiveIndex(index, version, version)
 
 
-def _save(live: LiveIndex, store: OptoutStore, path: Path | None) -> None:
-    """Write to a temporary file then rename, so readers see the old file or the new one;
+def save(live: LiveIndex, store: OptoutStore, path: Path | None) -> None:
+    """Save `live` (merged into one layer) to the cache file at `path`, if there is one.
+    Written to a temporary file then renamed, so readers see the old file or the new one;
     readable by this user only, since the file holds registered names."""
     stamp = store.audit_stamp(live.base_version)
     if path is None or stamp is None:
