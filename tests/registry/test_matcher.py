@@ -146,3 +146,77 @@ def test_prompts_without_the_name_tokens_never_match(
     )
     index = build({7: [f"{first} {last}"]})
     assert found(" ".join(words), index) == []
+
+
+def rows_of(people: dict[int, list[str]]) -> list[tuple[int, str]]:
+    return [(pid, "|".join(forms(normalizer, n))) for pid, names in people.items() for n in names]
+
+
+def matches(index: NameIndex, prompt: str) -> list[tuple[int, int, int, bool]]:
+    text = normalizer.normalize(prompt)
+    return sorted((m.start, m.person_id, m.end, m.fuzzy) for m in index.find(text.words))
+
+
+def test_initials_stay_exact_across_changes() -> None:
+    base = build({1: ["Scarlett Johansson"], 2: ["Sven Johansson"]})
+    assert found("S. Johansson", base) == []
+    without_sven = base.with_changes([], {2})
+    assert found("S. Johansson", without_sven) == [(1, "S. Johansson")]
+    assert found("S. Johansson", without_sven.compacted()) == [(1, "S. Johansson")]
+    with_sara = build({1: ["Scarlett Johansson"]}).with_changes(
+        rows_of({3: ["Sara Johansson"]}), {3}
+    )
+    assert found("S. Johansson", with_sara) == []
+    assert found("Sara Johansson", with_sara) == [(3, "Sara Johansson")]
+
+
+def test_an_index_survives_its_arrays() -> None:
+    changed = INDEX.with_changes(rows_of({6: ["Lei Jun Junior"], 3: []}), {3, 6})
+    again = NameIndex.from_arrays(changed.arrays())
+    for prompt in (
+        "Keanu Reeves",
+        "lei jun junior",
+        "雷军在演讲",
+        "Scarlett Johannson",
+        "S. Johansson",
+    ):
+        assert matches(again, prompt) == matches(changed, prompt)
+    assert found("Keanu Reeves", again) == []
+
+
+names = st.lists(
+    st.tuples(st.sampled_from(["sam", "sven", "scarlett", "lei", "jun", "ana"]), token),
+    min_size=1,
+    max_size=8,
+    unique=True,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    before=names,
+    revoked=st.sets(st.integers(min_value=0, max_value=7)),
+    added=names,
+)
+def test_changes_find_what_a_full_build_finds(
+    before: list[tuple[str, str]],
+    revoked: set[int],
+    added: list[tuple[str, str]],
+) -> None:
+    """Revoking and adding people over a base layer, or merging them into it, gives the
+    same matches as building the final registry from scratch."""
+    people = {pid: [f"{first} {last}"] for pid, (first, last) in enumerate(before)}
+    base = build(people)
+    new = {100 + n: [f"{first} {last}"] for n, (first, last) in enumerate(added)}
+    gone = {pid for pid in revoked if pid in people}
+    after = {pid: names for pid, names in people.items() if pid not in gone} | new
+    changed = base.with_changes(rows_of(new), gone | set(new))
+    full = build(after)
+    names_written = [n for ns in (people | new).values() for n in ns]
+    for name in names_written:
+        first, last = name.split(" ")
+        typo = last[:-1] + ("x" if last[-1] != "x" else "y")
+        for prompt in (name, f"{first[0]}. {last}", f"{last} {first}", f"{first} {typo}"):
+            expected = matches(full, f"a photo of {prompt} today")
+            assert matches(changed, f"a photo of {prompt} today") == expected
+            assert matches(changed.compacted(), f"a photo of {prompt} today") == expected

@@ -30,6 +30,22 @@ def test_rebuilds_only_when_the_version_changes(monkeypatch: pytest.MonkeyPatch)
     assert builds == [1, 2]
 
 
+def test_an_update_replaces_the_build_after_the_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(refresh, "REFRESH_SECONDS", 0.0)
+    version, builds = [1], []
+
+    def build() -> list[int]:
+        builds.append(version[0])
+        return [version[0]]
+
+    holder = Refreshing(lambda: version[0], build, lambda current: [*current, version[0]])
+    version[0] = 2
+    assert eventually(lambda: holder.get() == [1, 2])
+    version[0] = 3
+    assert eventually(lambda: holder.get() == [1, 2, 3])
+    assert builds == [1]
+
+
 def test_nobody_waits_for_a_slow_rebuild(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(refresh, "REFRESH_SECONDS", 0.0)
     version = [1]

@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
 from depiction.errors import RegistryError
 from depiction.registry import bulk
@@ -76,7 +77,11 @@ def test_csv_import_and_export_round_trip(store: OptoutStore, tmp_path: Path) ->
     copy = OptoutStore(f"sqlite:///{tmp_path / 'copy.db'}")
     assert copy.import_csv(io.StringIO(out.getvalue()), actor="import").added == 2
     assert [p.display_name for p in copy.entries()] == ["Lei Jun", "Keanu Reeves"]
-    assert store.history(store.entries()[0].id)[0].action == "import"
+    [imported] = store.history(store.entries()[0].id)
+    assert (imported.action, imported.actor, imported.before) == ("import", "import", None)
+    assert imported.after == {
+        "display_name": "Lei Jun", "aliases": ["雷军", "Jun Lei"], "status": "active", "note": "press office",
+    }  # fmt: skip
     later = store.add("Zhang Ziyi", actor="admin")  # ids keep counting after a bulk import
     assert later.id > max(p.id for p in store.entries()[:2])
 
@@ -130,3 +135,64 @@ def test_big_imports_validate_in_worker_processes(
     assert (result.added, result.errors) == (8, [])
     assert [p.display_name for p in store.entries()][-2:] == ["Person006 Example", "雷军"]
     assert store.entries()[-1].aliases == ["Lei Jun"]
+
+
+def test_an_import_into_a_bigger_registry_asks_it_about_duplicates(store: OptoutStore) -> None:
+    for name in ("Keanu Reeves", "Zhang Ziyi", "Beyoncé"):
+        store.add(name, actor="admin")
+    rows = "name,aliases,note\nLei Jun,,\nKEANU REEVES,,\n"
+    result = store.import_csv(io.StringIO(rows), actor="import")
+    assert result.added == 0
+    assert result.errors == ["line 3: 'KEANU REEVES' is already registered (entry 1)"]
+    assert store.import_csv(io.StringIO(rows), actor="import", skip_bad=True).added == 1
+
+
+def test_a_failed_import_leaves_nothing_behind(
+    store: OptoutStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One transaction: a crash after some chunks were written rolls them back, and on
+    SQLite the secondary indexes dropped for the load are back."""
+    monkeypatch.setattr(bulk, "BATCH", 2)
+    written = bulk._Writer.write
+
+    def crash_on_the_second_chunk(writer: bulk._Writer, chunk: list[bulk._Valid]) -> None:
+        if writer.added:
+            raise RuntimeError("disk full")
+        written(writer, chunk)
+
+    monkeypatch.setattr(bulk._Writer, "write", crash_on_the_second_chunk)
+    version = store.version()
+    rows = "".join(f"Person{i:03d} Example,,\n" for i in range(5))
+    with pytest.raises(RuntimeError, match="disk full"):
+        store.import_csv(io.StringIO("name,aliases,note\n" + rows), actor="import")
+    assert store.entries(None) == [] and store.version() == version
+    assert secondary_indexes(store) == INDEXES
+    monkeypatch.setattr(bulk._Writer, "write", written)
+    assert store.import_csv(io.StringIO("name,aliases,note\n" + rows), actor="import").added == 5
+
+
+INDEXES = {
+    "ix_optout_person_status",
+    "ix_optout_alias_person_id",
+    "ix_optout_alias_key",
+    "ix_optout_audit_person_id",
+}
+
+
+def secondary_indexes(store: OptoutStore) -> set[str | None]:
+    engine = sqlalchemy.create_engine(store.url)
+    try:
+        inspector = sqlalchemy.inspect(engine)
+        return {
+            index["name"]
+            for table in ("optout_person", "optout_alias", "optout_audit")
+            for index in inspector.get_indexes(table)
+        }
+    finally:
+        engine.dispose()
+
+
+def test_a_first_load_rebuilds_the_indexes(store: OptoutStore) -> None:
+    result = store.import_csv(io.StringIO(CSV), actor="import")
+    assert result.added == 2
+    assert secondary_indexes(store) == INDEXES

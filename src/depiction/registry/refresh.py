@@ -1,9 +1,10 @@
 """Rebuild something derived from the registry when the registry changes, without a restart.
 
 The registry's version is read at most once per `REFRESH_SECONDS`. When it changed, the new
-value is built on a background thread while checks go on with the current one, then swapped
-in: a change takes effect within about a second plus the build time, and no check ever
-waits for a build (at a million registered people a build takes tens of seconds).
+value is built (or updated from the current one) on a background thread while checks go on
+with the current one, then swapped in: a change takes effect within about a second plus the
+build time, and no check ever waits for a build. The opt-out matcher updates over the changed
+people only, in milliseconds; a full build at a million people takes seconds.
 """
 
 from __future__ import annotations
@@ -20,11 +21,18 @@ logger = logging.getLogger(__name__)
 
 
 class Refreshing(Generic[T]):
-    """Holds `build()`'s result and rebuilds it in the background when `version()` changes."""
+    """Holds `build()`'s result and rebuilds it in the background when `version()` changes:
+    with `update(current)` when given (cheaper than building anew), else with `build()`."""
 
-    def __init__(self, version: Callable[[], Hashable], build: Callable[[], T]) -> None:
+    def __init__(
+        self,
+        version: Callable[[], Hashable],
+        build: Callable[[], T],
+        update: Callable[[T], T] | None = None,
+    ) -> None:
         self._version = version
         self._build = build
+        self._update = update
         self._lock = threading.Lock()
         self._seen = version()
         self._value = build()
@@ -51,7 +59,7 @@ class Refreshing(Generic[T]):
 
     def _rebuild(self, version: Hashable) -> None:
         try:
-            self._value = self._build()
+            self._value = self._build() if self._update is None else self._update(self._value)
             self._seen = version
         except Exception:  # keep serving the last good value; the next check retries
             logger.exception("rebuilding from the registry failed")

@@ -14,20 +14,13 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select
+from sqlalchemy import URL, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from depiction.errors import RegistryError
 from depiction.normalize import Normalizer
-from depiction.registry.bulk import (
-    BATCH,
-    CSV_COLUMNS,
-    Name,
-    Row,
-    bulk_insert,
-    parse_csv,
-    validated_names,
-)
+from depiction.registry import bulk
+from depiction.registry.bulk import CSV_COLUMNS, Name, registered, validated_names
 from depiction.registry.database import open_database
 from depiction.registry.faces import FaceTemplate
 from depiction.registry.models import STATUSES, Alias, AuditEntry, FaceEmbedding, Person, utcnow
@@ -85,11 +78,24 @@ class FaceRecord(BaseModel):
 
 
 @dataclass(frozen=True)
+class Changes:
+    """The registry's changes after some version, up to `version`."""
+
+    version: int
+    people: frozenset[int]
+    rows: list[tuple[int, str]]
+    """(person id, "|"-joined forms) of each active alias of the changed people."""
+
+
+@dataclass(frozen=True)
 class ImportResult:
     """What an import did: rows added, and the rows refused with their line numbers."""
 
     added: int
     errors: list[str]
+
+
+_IN_FLIGHT = 100
 
 
 class OptoutStore:
@@ -128,19 +134,57 @@ class OptoutStore:
                 query = query.where(Person.status == status)
             return [_record(p) for p in session.scalars(query)]
 
+    @property
+    def url(self) -> URL:
+        """The database URL (its password hidden when rendered)."""
+        return self._engine.url
+
     def active_forms(self) -> Iterator[tuple[int, str]]:
         """(person id, "|"-joined forms) of every alias of every active person, streamed.
 
-        Read through the DB-API cursor: a million people's rows arrive in seconds, where the
-        ORM's per-row work would dominate building the matcher.
+        Read through the DB-API cursor and filtered here rather than joined in SQL: a million
+        people's rows arrive in a couple of seconds, where the ORM's per-row work or the
+        join's per-row lookups would dominate building the matcher.
         """
         with self._engine.connect() as connection:
-            cursor = connection.exec_driver_sql(
-                "SELECT a.person_id, a.forms FROM optout_alias a "
-                "JOIN optout_person p ON p.id = a.person_id WHERE p.status = 'active'"
+            inactive = set(
+                connection.exec_driver_sql(
+                    "SELECT id FROM optout_person WHERE status != 'active'"
+                ).scalars()
             )
+            cursor = connection.exec_driver_sql("SELECT person_id, forms FROM optout_alias")
             while rows := cursor.fetchmany(50_000):
-                yield from rows
+                yield from [row for row in rows if row[0] not in inactive] if inactive else rows
+
+    def changes_since(self, version: int, limit: int) -> Changes | None:
+        """The people changed after `version` and their active forms now; None when more
+        than `limit` people changed (rebuilding from `active_forms` is then cheaper)."""
+        with self._engine.connect() as connection:
+            upto = int(connection.scalar(select(func.max(AuditEntry.id))) or 0)
+            after = version
+            if connection.dialect.name != "sqlite":
+                # Audit ids come from a sequence when a transaction writes, not when it
+                # commits: an entry a little below `version` may have become visible since.
+                after = max(0, version - _IN_FLIGHT)
+            changed = select(AuditEntry.person_id).where(
+                AuditEntry.id > after, AuditEntry.id <= upto
+            )
+            people = connection.scalars(changed.distinct().limit(limit + 1)).all()
+            if len(people) > limit:
+                return None
+            rows = connection.execute(
+                select(Alias.person_id, Alias.forms)
+                .join(Person, Person.id == Alias.person_id)
+                .where(Person.status == "active", Person.id.in_(changed))
+            )
+            return Changes(upto, frozenset(people), [(p, f) for p, f in rows])
+
+    def audit_stamp(self, version: int) -> str | None:
+        """What tells this registry's history from another's: audit entry `version`'s
+        person and time (None if there is no such entry)."""
+        with self._session() as session:
+            entry = session.get(AuditEntry, version)
+            return None if entry is None else f"{entry.person_id}@{entry.at.isoformat()}"
 
     def faces(self, person_id: int) -> list[FaceRecord]:
         """The faces enrolled for a person, oldest first."""
@@ -235,25 +279,9 @@ class OptoutStore:
         )
 
     def import_csv(self, handle: TextIO, *, actor: str, skip_bad: bool = False) -> ImportResult:
-        """Import `name,aliases,note` rows; all or nothing unless `skip_bad`."""
-        parsed, errors = parse_csv(handle)
-        good: list[Row] = []
-        with self._session() as session:
-            for start in range(0, len(parsed), BATCH):
-                batch = parsed[start : start + BATCH]
-                taken = self._registered(session, [names[0].key for _, (names, _) in batch])
-                for line, (names, note) in batch:
-                    if names[0].key in taken:
-                        message = (
-                            f"'{names[0].text}' is already registered (entry {taken[names[0].key]})"
-                        )
-                        errors.append((line, message))
-                    else:
-                        good.append((names, note))
-        messages = [f"line {line}: {message}" for line, message in sorted(errors)]
-        if errors and not skip_bad:
-            return ImportResult(0, messages)
-        return ImportResult(bulk_insert(self._engine, good, actor), messages)
+        """Import `name,aliases,note` rows; all or nothing unless `skip_bad` (see `bulk`)."""
+        added, errors = bulk.import_csv(self._engine, handle, actor, skip_bad)
+        return ImportResult(added, [f"line {line}: {message}" for line, message in sorted(errors)])
 
     def export_csv(self, out: TextIO, status: str | None = "active") -> int:
         """Write entries as CSV with a header row; returns the number of rows."""
@@ -317,22 +345,12 @@ class OptoutStore:
         return record
 
     def _refuse_duplicates(self, session: Session, names: list[Name]) -> None:
-        taken = self._registered(session, [n.key for n in names])
+        taken = registered(session, [n.key for n in names])
         for name in names:
             if name.key in taken:
                 raise RegistryError(
                     f"'{name.text}' is already registered (entry {taken[name.key]})"
                 )
-
-    @staticmethod
-    def _registered(session: Session, keys: list[str]) -> dict[str, int]:
-        """Which of these name keys belong to a pending or active entry, and to which."""
-        rows = session.execute(
-            select(Alias.key, Alias.person_id)
-            .join(Person, Person.id == Alias.person_id)
-            .where(Alias.key.in_(keys), Person.status != "revoked")
-        )
-        return {key: person_id for key, person_id in rows}
 
     def _new_person(self, names: list[Name], note: str, status: str, contact: str) -> Person:
         if status not in ("active", "pending"):
