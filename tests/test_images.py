@@ -3,7 +3,6 @@ with a clear error before any detector runs."""
 
 import hashlib
 import io
-from collections.abc import Sequence
 
 import pytest
 from PIL import Image, ImageChops, ImageStat
@@ -12,9 +11,7 @@ from depiction import Engine, ImageError, RequestError
 from depiction.decision import Signal
 from depiction.detectors.base import ImageDetector
 from depiction.images import WORKING_SIZE, DecodedImage, check_image, decode_image
-from depiction.normalize import NormalizedText
 from depiction.policy import default_policy_path, load_policy
-from depiction.request import Request
 
 from .conftest import png_bytes
 
@@ -82,11 +79,9 @@ def test_image_detectors_see_each_image_decoded_once(monkeypatch: pytest.MonkeyP
         name = "recorder"
         signals = ("image_person",)
 
-        def detect_images(
-            self, request: Request, text: NormalizedText, images: Sequence[DecodedImage]
-        ) -> list[Signal]:
-            seen.extend((image.index, image.sha256) for image in images)
-            return [Signal(kind="image_person", source=self.name)]
+        def detect_image(self, image: DecodedImage) -> list[Signal]:
+            seen.append((image.index, image.sha256))
+            return [self.image_signal("image_person", image)]
 
     policy = load_policy(default_policy_path())
     monkeypatch.setitem(policy.detectors, "recorder", Recorder)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from depiction.decision import Signal
 from depiction.images import DecodedImage, decode_images
@@ -68,7 +68,7 @@ class Detector(ABC):
 
 
 class ImageDetector(Detector):
-    """A detector that looks at the input images.
+    """A detector that looks at the input images, one at a time.
 
     The engine decodes each image once and hands the same decoded images to every image
     detector; `detect` decodes by itself so that a detector can also be used on its own.
@@ -77,8 +77,20 @@ class ImageDetector(Detector):
     def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
         return self.detect_images(request, text, decode_images(request.images))
 
-    @abstractmethod
     def detect_images(
         self, request: Request, text: NormalizedText, images: Sequence[DecodedImage]
     ) -> list[Signal]:
-        """Return the signals found in the decoded input `images` (never empty)."""
+        """The signals of every image, in order (override to judge images together)."""
+        return [signal for image in images for signal in self.detect_image(image)]
+
+    @abstractmethod
+    def detect_image(self, image: DecodedImage) -> list[Signal]:
+        """Return the signals found in one decoded input image."""
+
+    def image_signal(
+        self, kind: str, image: DecodedImage, score: float = 1.0, **data: Any
+    ) -> Signal:
+        """A signal about `image`: image signals have no span, so `data` says which image."""
+        return Signal(
+            kind=kind, score=score, source=self.name, data={"image": image.index + 1, **data}
+        )

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from depiction.decision import Signal
 from depiction.detectors.base import ImageDetector
 from depiction.images import DecodedImage, original_box
-from depiction.normalize import NormalizedText
-from depiction.request import Request
 from depiction.vision import faces
 
 
@@ -22,23 +18,13 @@ class ImageFacesDetector(ImageDetector):
     def unavailable(cls) -> str | None:
         return faces.unavailable()
 
-    def detect_images(
-        self, request: Request, text: NormalizedText, images: Sequence[DecodedImage]
-    ) -> list[Signal]:
-        signals = []
-        for image in images:
-            found = faces.find_faces(image)
-            if found:
-                signals.append(
-                    Signal(
-                        kind="image.face",
-                        score=round(found[0].score, 3),
-                        source=self.name,
-                        data={
-                            "image": image.index + 1,
-                            "count": len(found),
-                            "boxes": [original_box(image, face.box) for face in found],
-                        },
-                    )
-                )
-        return signals
+    def detect_image(self, image: DecodedImage) -> list[Signal]:
+        found = faces.find_faces(image)
+        if not found:
+            return []
+        boxes = [original_box(image, face.box) for face in found]
+        return [
+            self.image_signal(
+                "image.face", image, round(found[0].score, 3), count=len(found), boxes=boxes
+            )
+        ]

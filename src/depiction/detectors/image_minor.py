@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from depiction.decision import Signal
 from depiction.detectors.base import ImageDetector
 from depiction.images import DecodedImage
-from depiction.normalize import NormalizedText
-from depiction.request import Request
 from depiction.vision import age
 
 ADULT_AGE = 18
@@ -29,22 +25,8 @@ class ImageMinorDetector(ImageDetector):
     def unavailable(cls) -> str | None:
         return age.unavailable()
 
-    def detect_images(
-        self, request: Request, text: NormalizedText, images: Sequence[DecodedImage]
-    ) -> list[Signal]:
-        signals = []
-        for image in images:
-            aged = age.estimate_ages(image)
-            young = [face for face in aged if face.age < ADULT_AGE]
-            if young:
-                signals.append(
-                    Signal(
-                        kind="image.minor",
-                        source=self.name,
-                        data={
-                            "image": image.index + 1,
-                            "apparent_ages": [face.age for face in aged],
-                        },
-                    )
-                )
-        return signals
+    def detect_image(self, image: DecodedImage) -> list[Signal]:
+        aged = age.estimate_ages(image)
+        if not any(face.age < ADULT_AGE for face in aged):
+            return []
+        return [self.image_signal("image.minor", image, apparent_ages=[face.age for face in aged])]

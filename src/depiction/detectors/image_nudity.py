@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from depiction.decision import Signal
 from depiction.detectors.base import ImageDetector
 from depiction.images import DecodedImage, original_box
-from depiction.normalize import NormalizedText
-from depiction.request import Request
 from depiction.vision import nudity
 
 MIN_SCORE = 0.5
@@ -30,23 +26,16 @@ class ImageNudityDetector(ImageDetector):
     def unavailable(cls) -> str | None:
         return nudity.unavailable()
 
-    def detect_images(
-        self, request: Request, text: NormalizedText, images: Sequence[DecodedImage]
-    ) -> list[Signal]:
-        signals = []
-        for image in images:
-            nude = [p for p in nudity.find_body_parts(image) if p.nude and p.score >= MIN_SCORE]
-            if nude:
-                signals.append(
-                    Signal(
-                        kind="image.nudity",
-                        score=round(max(part.score for part in nude), 3),
-                        source=self.name,
-                        data={
-                            "image": image.index + 1,
-                            "parts": sorted({part.label.lower() for part in nude}),
-                            "boxes": [original_box(image, part.box) for part in nude],
-                        },
-                    )
-                )
-        return signals
+    def detect_image(self, image: DecodedImage) -> list[Signal]:
+        nude = [p for p in nudity.find_body_parts(image) if p.nude and p.score >= MIN_SCORE]
+        if not nude:
+            return []
+        return [
+            self.image_signal(
+                "image.nudity",
+                image,
+                round(max(part.score for part in nude), 3),
+                parts=sorted({part.label.lower() for part in nude}),
+                boxes=[original_box(image, part.box) for part in nude],
+            )
+        ]

@@ -8,16 +8,12 @@ Signals carry the image number, the registry id and the similarity: never a name
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from depiction.decision import Signal
 from depiction.detectors.base import ImageDetector, LoadContext
 from depiction.images import DecodedImage
-from depiction.normalize import NormalizedText
 from depiction.registry.faces import FaceIndex
 from depiction.registry.refresh import Refreshing
 from depiction.registry.store import OptoutStore
-from depiction.request import Request
 from depiction.vision import identity
 
 
@@ -40,27 +36,17 @@ class ImageOptoutDetector(ImageDetector):
             lambda: FaceIndex(store.active_faces(identity.MODEL, identity.MODEL_VERSION)),
         )
 
-    def detect_images(
-        self, request: Request, text: NormalizedText, images: Sequence[DecodedImage]
-    ) -> list[Signal]:
+    def detect_image(self, image: DecodedImage) -> list[Signal]:
         assert self._index is not None, "load() was not called"
         index = self._index.get()
         if not len(index):
             return []
-        signals = []
-        for image in images:
-            found = identity.embed_faces(image)
-            for match in index.match([face.vector for face in found]):
-                signals.append(
-                    Signal(
-                        kind="optout_person",
-                        score=1.0,
-                        source=self.name,
-                        data={
-                            "image": image.index + 1,
-                            "registry_id": match.person_id,
-                            "similarity": round(match.similarity, 4),
-                        },
-                    )
-                )
-        return signals
+        return [
+            self.image_signal(
+                "optout_person",
+                image,
+                registry_id=match.person_id,
+                similarity=round(match.similarity, 4),
+            )
+            for match in index.match([face.vector for face in identity.embed_faces(image)])
+        ]

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from depiction.decision import Signal
 from depiction.detectors.base import ImageDetector, LoadContext
 from depiction.images import DecodedImage
-from depiction.normalize import NormalizedText
-from depiction.request import Request
 from depiction.vision import photo
 
 
@@ -24,19 +20,14 @@ class ImagePhotoDetector(ImageDetector):
     def load(self, context: LoadContext) -> None:
         photo.model()
 
-    def detect_images(
-        self, request: Request, text: NormalizedText, images: Sequence[DecodedImage]
-    ) -> list[Signal]:
-        signals = []
-        for image in images:
-            probability = photo.photo_probability(image)
-            is_photo = photo.is_photo(image)
-            signals.append(
-                Signal(
-                    kind="image.photo_real" if is_photo else "image.drawing",
-                    score=round(probability if is_photo else 1 - probability, 3),
-                    source=self.name,
-                    data={"image": image.index + 1, "photo_probability": round(probability, 3)},
-                )
+    def detect_image(self, image: DecodedImage) -> list[Signal]:
+        probability = photo.photo_probability(image)
+        is_photo = photo.is_photo(image)
+        return [
+            self.image_signal(
+                "image.photo_real" if is_photo else "image.drawing",
+                image,
+                round(probability if is_photo else 1 - probability, 3),
+                photo_probability=round(probability, 3),
             )
-        return signals
+        ]

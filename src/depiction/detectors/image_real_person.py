@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from depiction.decision import Signal
 from depiction.detectors.base import ImageDetector, LoadContext
 from depiction.images import DecodedImage
-from depiction.normalize import NormalizedText
-from depiction.request import Request
 from depiction.vision import faces, photo
 
 
@@ -30,23 +26,17 @@ class ImageRealPersonDetector(ImageDetector):
     def load(self, context: LoadContext) -> None:
         photo.model()
 
-    def detect_images(
-        self, request: Request, text: NormalizedText, images: Sequence[DecodedImage]
-    ) -> list[Signal]:
-        signals = []
-        for image in images:
-            found = faces.find_faces(image)
-            if found and photo.is_photo(image):
-                signals.append(
-                    Signal(
-                        kind="image.real_person",
-                        score=round(min(found[0].score, photo.photo_probability(image)), 3),
-                        source=self.name,
-                        data={
-                            "image": image.index + 1,
-                            "faces": len(found),
-                            "photo_probability": round(photo.photo_probability(image), 3),
-                        },
-                    )
-                )
-        return signals
+    def detect_image(self, image: DecodedImage) -> list[Signal]:
+        found = faces.find_faces(image)
+        if not found or not photo.is_photo(image):
+            return []
+        probability = photo.photo_probability(image)
+        return [
+            self.image_signal(
+                "image.real_person",
+                image,
+                round(min(found[0].score, probability), 3),
+                faces=len(found),
+                photo_probability=round(probability, 3),
+            )
+        ]
