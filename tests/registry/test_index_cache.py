@@ -35,12 +35,12 @@ def registry(store: OptoutStore) -> OptoutStore:
 
 
 def no_full_build(monkeypatch: pytest.MonkeyPatch, store: OptoutStore) -> None:
-    """Make reading every alias form fail, so a test knows no full build happened."""
+    """Make reading every alias fail, so a test knows no full build happened."""
 
     def refuse() -> None:
         raise AssertionError("the whole registry was read")
 
-    monkeypatch.setattr(store, "active_forms", refuse)
+    monkeypatch.setattr(store, "active_aliases", refuse)
 
 
 def test_a_saved_index_is_loaded_instead_of_rebuilt(

@@ -5,7 +5,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from depiction.normalize import Normalizer
-from depiction.registry.matcher import NameIndex
+from depiction.registry.matcher import AliasRow, NameIndex, alias_keys
 from depiction.registry.names import forms
 
 normalizer = Normalizer()
@@ -19,9 +19,16 @@ PEOPLE = {
 
 
 def build(people: dict[int, list[str]]) -> NameIndex:
-    return NameIndex(
-        (pid, "|".join(forms(normalizer, name))) for pid, names in people.items() for name in names
-    )
+    return NameIndex(rows_of(people))
+
+
+def rows_of(people: dict[int, list[str]]) -> list[AliasRow]:
+    """The rows the store would give for these people's names."""
+    return [
+        (pid, variants[0], alias_keys(variants))
+        for pid, names in people.items()
+        for variants in (forms(normalizer, name) for name in names)
+    ]
 
 
 INDEX = build(PEOPLE)
@@ -146,10 +153,6 @@ def test_prompts_without_the_name_tokens_never_match(
     )
     index = build({7: [f"{first} {last}"]})
     assert found(" ".join(words), index) == []
-
-
-def rows_of(people: dict[int, list[str]]) -> list[tuple[int, str]]:
-    return [(pid, "|".join(forms(normalizer, n))) for pid, names in people.items() for n in names]
 
 
 def matches(index: NameIndex, prompt: str) -> list[tuple[int, int, int, bool]]:

@@ -3,7 +3,7 @@
 The import is one transaction that first takes the registry's write lock (SQLite:
 `BEGIN IMMEDIATE`; PostgreSQL: a table lock that readers do not wait for), so a bad row or a
 crash leaves nothing behind and ids need no retries; other writers wait for it (about half a
-minute per million people). Rows are validated — names folded, matcher forms and audit
+minute per million people). Rows are validated — names folded, matcher forms, keys and audit
 snapshots computed — in two worker processes when the file is large, while this process
 writes the chunks already validated: on two cores, validating and writing overlap. A bad
 row stops the writing, the rest is still validated so every bad row is reported, and the
@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from depiction.errors import RegistryError
 from depiction.normalize import Normalizer
 from depiction.registry.gcpause import paused_gc
+from depiction.registry.matcher import KEYS_FORMAT, alias_keys
 from depiction.registry.models import Alias, Base, Person, utcnow
 from depiction.registry.names import forms
 
@@ -44,7 +45,8 @@ _INDEXED_TABLES = ("optout_person", "optout_alias", "optout_audit")
 _INSERTS = (  # constants are literals: binding them a million times costs a second
     "INSERT INTO optout_person (id, display_name, status, note, contact, created_at,"
     " updated_at, verified_at) VALUES ({0}, {0}, 'active', {0}, '', {0}, {0}, {0})",
-    "INSERT INTO optout_alias (person_id, name, key, forms) VALUES ({0}, {0}, {0}, {0})",
+    "INSERT INTO optout_alias (person_id, name, key, forms, index_keys, index_format)"
+    f" VALUES ({{0}}, {{0}}, {{0}}, {{0}}, {{0}}, {KEYS_FORMAT})",
     "INSERT INTO optout_audit (person_id, action, actor, at, before, after)"
     " VALUES ({0}, 'import', {0}, {0}, NULL, {0})",
 )
@@ -60,8 +62,14 @@ class Name(NamedTuple):
     def key(self) -> str:
         return self.forms[0]
 
-    def alias_row(self) -> dict[str, str]:
-        return {"name": self.text, "key": self.key, "forms": "|".join(self.forms)}
+    def alias_row(self) -> dict[str, Any]:
+        return {
+            "name": self.text,
+            "key": self.key,
+            "forms": "|".join(self.forms),
+            "index_keys": alias_keys(self.forms),
+            "index_format": KEYS_FORMAT,
+        }
 
 
 def validated_names(normalizer: Normalizer, name: str, aliases: Iterable[str]) -> list[Name]:
@@ -88,7 +96,7 @@ class _Valid(NamedTuple):
 
     line: int
     note: str
-    fields: list[str]  # the audit snapshot (JSON), then name, key, forms of each alias
+    fields: list[str]  # the audit snapshot (JSON), then name, key, forms, hex keys of each alias
 
     @property
     def display_name(self) -> str:
@@ -174,10 +182,10 @@ _snapshot_json = json.JSONEncoder(ensure_ascii=False).encode
 
 def _validate_chunk(chunk: Sequence[tuple[int, list[str]]]) -> _Checked:
     """Runs in a worker process for big files. Valid rows go back as one string — each
-    row's position in the chunk, audit snapshot, and every alias's name, key and forms,
-    joined by ASCII unit and record separators — which crosses processes ten times
-    faster than as objects. Neither separator can occur: names are split on whitespace,
-    which includes both; JSON escapes them; keys and forms are folded names."""
+    row's position in the chunk, audit snapshot, and every alias's name, key, forms and
+    matcher keys (in hex), joined by ASCII unit and record separators — which crosses
+    processes ten times faster than as objects. Neither separator can occur: names are split
+    on whitespace, which includes both; JSON escapes them; keys and forms are folded names."""
     global _worker_normalizer
     if _worker_normalizer is None:
         _worker_normalizer = Normalizer()
@@ -201,7 +209,7 @@ def _validate_chunk(chunk: Sequence[tuple[int, list[str]]]) -> _Checked:
         }
         fields = [str(position), _snapshot_json(snapshot)]
         for n in names:
-            fields.extend((n.text, n.key, "|".join(n.forms)))
+            fields.extend((n.text, n.key, "|".join(n.forms), alias_keys(n.forms).hex()))
         records.append(_FIELD.join(fields))
     return _RECORD.join(records), errors
 
@@ -269,7 +277,15 @@ class _Writer:
         audit: list[tuple[Any, ...]] = []
         for person_id, (_, note, fields) in enumerate(chunk, start=self._next_id):
             people.append((person_id, fields[1], note, stamp, stamp, stamp))
-            aliases.extend(zip(repeat(person_id), fields[1::3], fields[2::3], fields[3::3]))
+            aliases.extend(
+                zip(
+                    repeat(person_id),
+                    fields[1::4],
+                    fields[2::4],
+                    fields[3::4],
+                    map(bytes.fromhex, fields[4::4]),
+                )
+            )
             audit.append((person_id, actor, stamp, fields[0]))
         mark = "?" if self._connection.dialect.paramstyle == "qmark" else "%s"
         for statement, rows in zip(_INSERTS, (people, aliases, audit), strict=True):

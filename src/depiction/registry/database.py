@@ -43,14 +43,14 @@ def open_database(url: str | None = None) -> Engine:
     return engine
 
 
-def _migrate(engine: Engine) -> None:
+def _migrate(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config = Config()
         config.set_main_option(
             "script_location", str(resources.files("depiction") / "registry" / "migrations")
         )
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 def _is_race(error: SQLAlchemyError) -> bool:

@@ -69,7 +69,7 @@ def refreshed(live: LiveIndex, store: OptoutStore, cache: Path | None) -> LiveIn
 def rebuild(store: OptoutStore, cache: Path | None) -> LiveIndex:
     """A full build from every active alias form, saved to the cache file."""
     version = store.version()  # read first: later changes are re-applied by `refreshed`
-    live = LiveIndex(NameIndex(store.active_forms()), version, version)
+    live = LiveIndex(NameIndex(store.active_aliases()), version, version)
     save(live, store, cache)
     return live
 

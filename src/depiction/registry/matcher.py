@@ -22,10 +22,11 @@ over the changed people only, and finds exactly what a full rebuild would.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Iterator
+import struct
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import contains, itemgetter
+from itertools import compress
+from operator import itemgetter
 from string import ascii_lowercase
 from typing import Any
 
@@ -34,6 +35,7 @@ import numpy.typing as npt
 from rapidfuzz.distance import Levenshtein
 from xxhash import xxh3_64_intdigest
 
+from depiction.errors import RegistryError
 from depiction.normalize import HAN_RUN, MappedText, is_han
 from depiction.registry.gcpause import paused_gc
 
@@ -52,6 +54,34 @@ _Pairs = tuple[Hashes, Ids]  # sorted keys, and the value stored with each
 def stable_hashes(texts: Iterable[str], count: int = -1) -> Hashes:
     """xxh3-64 of each text's UTF-8: the same in every process, unlike `hash()`."""
     return np.fromiter(map(xxh3_64_intdigest, map(str.encode, texts)), np.uint64, count)
+
+
+KEYS_FORMAT = 1
+"""The layout and hashing of `alias_keys`. Stored keys of another format are computed again
+from the alias's forms when the registry is read, so a change here is safe; bump it."""
+_NAMED = (0, 1, 4)  # name keys an alias may have: none, initials, or initials and misspelling keys
+
+AliasRow = tuple[int, str, bytes]
+"""(person id, the alias's key, `alias_keys` of its forms): what an index is built from."""
+
+
+def alias_keys(forms: Sequence[str]) -> bytes:
+    """Everything one alias adds to the index, hashed when the alias is stored so that
+    building an index is only concatenating and sorting: a header word (how many of each
+    follow), the hash of every form, of the first token of each multi-token form, and for a
+    Latin name of two or more tokens its initials key ("s johansson") and, when long enough
+    to be misspelt, its two blocking keys and its last token. Little-endian 64-bit words."""
+    key = forms[0]
+    firsts = [form.partition(" ")[0] for form in forms if " " in form]  # repeats are harmless
+    named: list[str] = []
+    if " " in key and not is_han(key[0]):
+        first, last = key.partition(" ")[0], key.rpartition(" ")[2]
+        named.append(f"{first[0]} {last}")
+        if len(key) >= _FUZZY_MIN_CHARS:
+            named.extend((*_block_pair(first, last), last))
+    header = len(forms) | len(firsts) << 16 | len(named) << 32
+    hashes = map(xxh3_64_intdigest, map(str.encode, (*forms, *firsts, *named)))
+    return struct.pack(f"<{len(forms) + len(firsts) + len(named) + 1}Q", header, *hashes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,53 +108,46 @@ class _Layer:
     han_first: frozenset[str]  # characters some Chinese name begins with
 
     @classmethod
-    def build(cls, rows: Iterable[tuple[int, str]]) -> _Layer:
-        """Whole-column operations where possible: per-form Python work is what made a
-        million-person build slow, so forms are split, hashed and sorted in bulk."""
+    def build(cls, rows: Iterable[AliasRow]) -> _Layer:
+        """Concatenation and sorting only: every hash was computed by `alias_keys` when the
+        alias was stored, so no per-form Python work is left (a million people in seconds)."""
         with paused_gc():
-            table = list(rows)
-            people: list[int] = list(map(itemgetter(0), table))
-            joined: list[str] = list(map(itemgetter(1), table))
-            del table
-            counts = np.fromiter(map(str.count, joined, repeat("|")), np.int64, len(joined)) + 1
-            forms = "|".join(joined).split("|") if joined else []
-            del joined
-            exact = _pairs(
-                stable_hashes(forms, len(forms)), np.repeat(np.array(people, np.int64), counts)
-            )
-            # One-token forms are found by their exact hash; only the first tokens of longer
-            # forms (a hundred thousand distinct ones at a million people) need their own set.
-            spaced = np.fromiter(map(contains, forms, repeat(" ")), bool, len(forms))
-            starts = {form.partition(" ")[0] for form in compress(forms, spaced)}
-            keys = [forms[i] for i in (np.cumsum(counts) - counts).tolist()]
-            del forms
-            han_first = frozenset(c for c in {k[0] for k in keys} if is_han(c))
-            # Latin names of two or more tokens: initials, and misspellings when long enough.
-            multi = [i for i, k in enumerate(keys) if " " in k and k[0] not in han_first]
-            firsts = [keys[i].partition(" ")[0] for i in multi]
-            lasts = [keys[i].rpartition(" ")[2] for i in multi]
-            initials = _pairs(
-                stable_hashes(
-                    [f"{first[0]} {last}" for first, last in zip(firsts, lasts, strict=True)]
-                ),
-                np.array([people[i] for i in multi], dtype=np.int64),
-                distinct=True,
-            )
-            fuzzy = [n for n, i in enumerate(multi) if len(keys[i]) >= _FUZZY_MIN_CHARS]
-            block_keys = _block_keys([firsts[n] for n in fuzzy], [lasts[n] for n in fuzzy])
+            columns = tuple(zip(*rows, strict=True))
+            people_ids, keys, stored = columns if columns else ((), (), ())
+            people = np.array(people_ids, dtype=np.int64)
+            words = np.frombuffer(b"".join(stored), dtype="<u8").astype(np.uint64, copy=False)
+            sizes = np.fromiter(map(len, stored), np.int64, len(stored)) // 8
+            offsets = np.cumsum(sizes) - sizes
+            header = words[offsets].astype(np.int64)
+            forms, starts, named = header & 0xFFFF, (header >> 16) & 0xFFFF, header >> 32
+            damaged = (sizes != 1 + forms + starts + named) | ~np.isin(named, _NAMED)
+            if damaged.any():
+                raise RegistryError(
+                    f"the matcher keys stored for opt-out entry {people[damaged][0]} are damaged"
+                )
+            names_at = offsets + 1 + forms + starts
+            has_initials, fuzzy = named >= 1, named == _NAMED[-1]
+            fuzzy_at = names_at[fuzzy]
             return cls(
-                exact=exact,
-                initials=initials,
-                starts=_unique(starts.union(ascii_lowercase)),
-                lasts=_unique({lasts[n] for n in fuzzy}),
+                exact=_pairs(words[_ranges(offsets + 1, forms)], np.repeat(people, forms)),
+                initials=_pairs(words[names_at[has_initials]], people[has_initials], distinct=True),
+                starts=_distinct(
+                    np.concatenate(
+                        [
+                            words[_ranges(offsets + 1 + forms, starts)],
+                            stable_hashes(ascii_lowercase),  # one-letter initials start windows
+                        ]
+                    )
+                ),
+                lasts=_distinct(words[fuzzy_at + 3]),
                 blocks=_pairs(
-                    stable_hashes(block_keys, len(block_keys)),
-                    np.tile(np.arange(len(fuzzy), dtype=np.int64), 2),
+                    np.concatenate([words[fuzzy_at + 1], words[fuzzy_at + 2]]),
+                    np.tile(np.arange(len(fuzzy_at), dtype=np.int64), 2),
                     stable=True,  # equal keys keep registry order: the candidate cap is fair
                 ),
-                fuzzy_names=[keys[multi[n]] for n in fuzzy],
-                fuzzy_people=np.array([people[multi[n]] for n in fuzzy], dtype=np.int64),
-                han_first=han_first,
+                fuzzy_names=list(compress(keys, fuzzy.tolist())),
+                fuzzy_people=people[fuzzy],
+                han_first=frozenset(filter(is_han, {key[0] for key in keys})),
             )
 
     @classmethod
@@ -201,7 +224,7 @@ class _Layer:
 class NameIndex:
     """The matcher over one snapshot of the registry."""
 
-    def __init__(self, rows: Iterable[tuple[int, str]] = ()) -> None:
+    def __init__(self, rows: Iterable[AliasRow] = ()) -> None:
         self._set_layers(((_Layer.build(rows), frozenset()),))
 
     @classmethod
@@ -215,7 +238,7 @@ class NameIndex:
         """The index as flat arrays to save; a changed index is merged into one layer first."""
         return self.compacted()._layers[0][0].arrays()
 
-    def with_changes(self, rows: Iterable[tuple[int, str]], changed: Collection[int]) -> NameIndex:
+    def with_changes(self, rows: Iterable[AliasRow], changed: Collection[int]) -> NameIndex:
         """This index's base, with the `changed` people found only as `rows` now describe
         them (their active alias forms; none for a revoked person). Costs a build over the
         changed people only."""
@@ -371,13 +394,16 @@ class NameIndex:
 _Window = tuple[str, int, int]
 
 
+def _block_pair(first: str, last: str) -> tuple[str, str]:
+    """A name's two blocking keys: one typo leaves one token whole, so block on it plus the
+    other token's first two letters."""
+    return f"<{first} {last[:2]}", f">{first[:2]} {last}"
+
+
 def _block_keys(firsts: list[str], lasts: list[str]) -> list[str]:
-    """Two blocking keys per name (all the first keys, then all the second): one typo leaves
-    one token whole, so block on it plus the other token's first two letters."""
-    pairs = list(zip(firsts, lasts, strict=True))
-    return [f"<{first} {last[:2]}" for first, last in pairs] + [
-        f">{first[:2]} {last}" for first, last in pairs
-    ]
+    """The blocking keys of many names: all their first keys, then all their second."""
+    pairs = list(map(_block_pair, firsts, lasts))
+    return [pair[0] for pair in pairs] + [pair[1] for pair in pairs]
 
 
 def _pairs(keys: Hashes, values: Ids, *, stable: bool = False, distinct: bool = False) -> _Pairs:
@@ -401,12 +427,18 @@ def _without(pairs: _Pairs, people: Ids) -> _Pairs:
     return pairs[0][keep], pairs[1][keep]
 
 
-def _unique(texts: Collection[str]) -> Hashes:
+def _distinct(hashes: Hashes) -> Hashes:
     """Sorted distinct hashes (sorting then masking: `np.unique` was 50 times slower here)."""
-    hashes = np.sort(stable_hashes(texts, len(texts)))
+    hashes = np.sort(hashes)
     new = np.ones(len(hashes), dtype=bool)
     new[1:] = hashes[1:] != hashes[:-1]
     return hashes[new]
+
+
+def _ranges(starts: Ids, counts: Ids) -> Ids:
+    """The positions `start, start + 1, ..., start + count - 1` of every pair, concatenated."""
+    shift = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    return shift + np.arange(len(shift))
 
 
 def _member(sorted_hashes: Hashes, hashes: Hashes) -> npt.NDArray[np.bool_]:

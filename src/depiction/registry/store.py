@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import URL, func, select
+from sqlalchemy import URL, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from depiction.errors import RegistryError
@@ -23,6 +23,7 @@ from depiction.registry import bulk
 from depiction.registry.bulk import CSV_COLUMNS, Name, registered, validated_names
 from depiction.registry.database import open_database
 from depiction.registry.faces import FaceTemplate
+from depiction.registry.matcher import KEYS_FORMAT, AliasRow, alias_keys
 from depiction.registry.models import STATUSES, Alias, AuditEntry, FaceEmbedding, Person, utcnow
 
 
@@ -83,8 +84,8 @@ class Changes:
 
     version: int
     people: frozenset[int]
-    rows: list[tuple[int, str]]
-    """(person id, "|"-joined forms) of each active alias of the changed people."""
+    rows: list[AliasRow]
+    """Each active alias of the changed people."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,19 @@ class ImportResult:
 
 
 _IN_FLIGHT = 100
+_ALIAS_ROWS = (  # an alias's stored matcher keys, or its forms when they are not current
+    "SELECT a.person_id, a.key,"
+    f" CASE WHEN a.index_format = {KEYS_FORMAT} THEN a.index_keys END,"
+    f" CASE WHEN a.index_format = {KEYS_FORMAT} THEN NULL ELSE a.forms END"
+    " FROM optout_alias a"
+)
+
+
+def _alias_row(row: Sequence[Any]) -> AliasRow:
+    """A row read with `_ALIAS_ROWS` as the matcher takes it: keys stored before there were
+    any, or in another format, are computed again from the forms."""
+    person_id, key, keys, forms = row
+    return person_id, key, bytes(keys) if forms is None else alias_keys(forms.split("|"))
 
 
 class OptoutStore:
@@ -139,8 +153,8 @@ class OptoutStore:
         """The database URL (its password hidden when rendered)."""
         return self._engine.url
 
-    def active_forms(self) -> Iterator[tuple[int, str]]:
-        """(person id, "|"-joined forms) of every alias of every active person, streamed.
+    def active_aliases(self) -> Iterator[AliasRow]:
+        """Every alias of every active person as the matcher is built from it, streamed.
 
         Read through the DB-API cursor and filtered here rather than joined in SQL: a million
         people's rows arrive in a couple of seconds, where the ORM's per-row work or the
@@ -152,13 +166,19 @@ class OptoutStore:
                     "SELECT id FROM optout_person WHERE status != 'active'"
                 ).scalars()
             )
-            cursor = connection.exec_driver_sql("SELECT person_id, forms FROM optout_alias")
-            while rows := cursor.fetchmany(50_000):
-                yield from [row for row in rows if row[0] not in inactive] if inactive else rows
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(_ALIAS_ROWS)
+                while rows := cursor.fetchmany(50_000):
+                    if inactive:
+                        rows = [row for row in rows if row[0] not in inactive]
+                    yield from map(_alias_row, rows)
+            finally:
+                cursor.close()
 
     def changes_since(self, version: int, limit: int) -> Changes | None:
-        """The people changed after `version` and their active forms now; None when more
-        than `limit` people changed (rebuilding from `active_forms` is then cheaper)."""
+        """The people changed after `version` and their active aliases now; None when more
+        than `limit` people changed (rebuilding from `active_aliases` is then cheaper)."""
         with self._engine.connect() as connection:
             upto = int(connection.scalar(select(func.max(AuditEntry.id))) or 0)
             after = version
@@ -173,11 +193,14 @@ class OptoutStore:
             if len(people) > limit:
                 return None
             rows = connection.execute(
-                select(Alias.person_id, Alias.forms)
-                .join(Person, Person.id == Alias.person_id)
-                .where(Person.status == "active", Person.id.in_(changed))
+                text(
+                    f"{_ALIAS_ROWS} JOIN optout_person p ON p.id = a.person_id"
+                    " WHERE p.status = 'active' AND a.person_id IN"
+                    " (SELECT person_id FROM optout_audit WHERE id > :after AND id <= :upto)"
+                ),
+                {"after": after, "upto": upto},
             )
-            return Changes(upto, frozenset(people), [(p, f) for p, f in rows])
+            return Changes(upto, frozenset(people), list(map(_alias_row, rows)))
 
     def audit_stamp(self, version: int) -> str | None:
         """What tells this registry's history from another's: audit entry `version`'s

@@ -1,0 +1,95 @@
+"""Matcher keys stored with each alias: written by every path, filled in for aliases stored
+before them, recomputed when stale, and refused loudly when damaged."""
+
+import io
+
+import pytest
+import sqlalchemy
+
+from depiction.errors import RegistryError
+from depiction.normalize import Normalizer
+from depiction.registry.database import _migrate
+from depiction.registry.index_cache import open_index, refreshed
+from depiction.registry.matcher import KEYS_FORMAT, alias_keys
+from depiction.registry.names import forms
+from depiction.registry.store import OptoutStore
+
+normalizer = Normalizer()
+
+
+def found(store: OptoutStore, prompt: str) -> list[int]:
+    index = open_index(store, None).index
+    return [m.person_id for m in index.find(normalizer.normalize(prompt).words)]
+
+
+def stored_keys(url: str) -> list[tuple[str, bytes | None, int | None]]:
+    engine = sqlalchemy.create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT forms, index_keys, index_format FROM optout_alias ORDER BY id"
+        ).all()
+    engine.dispose()
+    return [(f, None if k is None else bytes(k), v) for f, k, v in rows]
+
+
+def set_keys(url: str, sql: str) -> None:
+    engine = sqlalchemy.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"UPDATE optout_alias SET {sql}")
+    engine.dispose()
+
+
+def test_every_write_path_stores_current_keys(store: OptoutStore, database_url: str) -> None:
+    store.add("Scarlett Johansson", ["斯嘉丽·约翰逊"], actor="admin")
+    store.add("Lei Jun", actor="self-service", status="pending")
+    store.import_csv(io.StringIO("name,aliases,note\nKeanu Reeves,Keanu,\n"), actor="admin")
+    rows = stored_keys(database_url)
+    assert len(rows) == 5
+    for joined, keys, version in rows:
+        assert (keys, version) == (alias_keys(joined.split("|")), KEYS_FORMAT)
+
+
+def test_upgrading_fills_in_keys_for_aliases_stored_before(database_url: str) -> None:
+    engine = sqlalchemy.create_engine(database_url)
+    _migrate(engine, "0004")
+    variants = forms(normalizer, "Scarlett Johansson")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO optout_person (id, display_name, status, note, contact, created_at,"
+            " updated_at) VALUES (7, 'Scarlett Johansson', 'active', '', '',"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO optout_alias (person_id, name, key, forms) VALUES"
+            f" (7, 'Scarlett Johansson', '{variants[0]}', '{'|'.join(variants)}')"
+        )
+    engine.dispose()
+    store = OptoutStore(database_url)  # upgrades to the latest revision
+    assert stored_keys(database_url) == [("|".join(variants), alias_keys(variants), KEYS_FORMAT)]
+    assert found(store, "Scarlet Johansson on a beach") == [7]
+
+
+@pytest.mark.parametrize(
+    "stale",  # stored before there were keys; stored in a format whose layout this one is not
+    [
+        "index_format = NULL, index_keys = NULL",
+        "index_format = 0, index_keys = substr(index_keys, 1, 16)",
+    ],
+)
+def test_keys_of_another_format_are_computed_again(
+    store: OptoutStore, database_url: str, stale: str
+) -> None:
+    first = store.add("Scarlett Johansson", actor="admin")
+    live = open_index(store, None)
+    second = store.add("Keanu Reeves", actor="admin")
+    set_keys(database_url, stale)
+    assert found(store, "Scarlett Johansson with Keanu Reeve") == [first.id, second.id]
+    changed = refreshed(live, store, None).index  # the changes are read the same way
+    assert len(changed.find(normalizer.normalize("Keanu Reeves").words)) == 1
+
+
+def test_damaged_keys_fail_loudly(store: OptoutStore, database_url: str) -> None:
+    person = store.add("Scarlett Johansson", actor="admin")
+    set_keys(database_url, "index_keys = substr(index_keys, 1, 16)")
+    with pytest.raises(RegistryError, match=f"opt-out entry {person.id} are damaged"):
+        open_index(store, None)
