@@ -11,6 +11,8 @@ from depiction import Engine
 from depiction.decision import Signal
 from depiction.detectors import BUILTIN_DETECTORS
 from depiction.extras import missing_extra
+from depiction.images import DecodedImage
+from depiction.vision import age
 
 from ..drawings import cartoon_person, encoded
 
@@ -63,6 +65,25 @@ def test_a_blank_canvas_has_no_face_person_nudity_or_minor(engine: Engine) -> No
     blank = encoded(Image.new("RGB", (500, 400), (240, 240, 240)))
     (only,) = _image_signals(engine, blank)  # a featureless canvas is a borderline case for
     assert only.kind in {"image.drawing", "image.photo_real"}  # the photo model
+
+
+def test_apparent_age_is_estimated_only_when_it_could_matter(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    estimated: list[str] = []
+
+    def counting(image: DecodedImage) -> tuple[age.AgedFace, ...]:
+        estimated.append(image.sha256)
+        return estimate_ages(image)
+
+    estimate_ages = age.estimate_ages
+    monkeypatch.setattr(age, "estimate_ages", counting)
+    engine.check("make her smile", mode="edit", images=[ASTRONAUT])  # no rule could use it
+    assert estimated == []
+    # Refused already as a real person's photo; `image.minor` could add sexual_minors.
+    decision = engine.check("make her naked", mode="edit", images=[ASTRONAUT])
+    assert decision.categories == ["sexual_real_person"]  # an adult: no minor category
+    assert len(estimated) == 1
 
 
 def test_image_detectors_do_not_run_without_images(engine: Engine) -> None:

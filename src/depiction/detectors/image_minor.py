@@ -20,6 +20,7 @@ class ImageMinorDetector(ImageDetector):
 
     name = "image_minor"
     signals = ("image.minor",)
+    on_demand = True  # ~10 ms a face, and only sexual requests can use it
 
     @classmethod
     def unavailable(cls) -> str | None:

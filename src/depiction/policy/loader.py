@@ -81,14 +81,16 @@ class Policy:
         return tuple(frozenset(_NAME.findall(c.rule.when)) for c in self.rules)
 
     def could_change(self, detector: str, signals: list[Signal], mode: str, lang: str) -> bool:
-        """Whether the signals of `detector` could change the action, or a revision.
+        """Whether the signals of `detector` could change the decision: its action, the
+        categories it refuses for, or which revise rules apply.
 
         The rules are evaluated as things stand and, those naming the detector's kinds, again
-        with all of them present at full score. Only when that changes the winning effect (or
-        which revise rules apply) can running the detector change the decision; a request
-        that is already refused stays refused, so an expensive detector is not run for it.
-        (Assumes a condition does not need one of its kinds present and another absent at
-        once, which no shipped rule does.)
+        with all of them present at full score. A request already refused for every category
+        the detector could add stays as it is, so an expensive detector is not run for it;
+        one that could add a category (a sexual edit already refused as a real person's
+        photo that might show a child) still runs it, since the category is what operators
+        report on. (Assumes a condition does not need one of its kinds present and another
+        absent at once, which no shipped rule does.)
         """
         kinds = set(self.detectors[detector].signals)
         naming = [bool(kinds & names) for names in self._names]
@@ -105,14 +107,27 @@ class Policy:
         action = _action(self.rules, before)
         if action != _action(self.rules, after):
             return True
-        return action == "revise" and any(
-            b != a and c.rule.effect == "revise"
-            for c, b, a in zip(self.rules, before, after, strict=True)
+        if action == "revise":
+            return any(
+                b != a and c.rule.effect == "revise"
+                for c, b, a in zip(self.rules, before, after, strict=True)
+            )
+        return action == "refuse" and bool(
+            _refused_for(self.rules, after) - _refused_for(self.rules, before)
         )
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 """Identifiers and quoted `score["kind"]` keys alike: both name signal kinds."""
+
+
+def _refused_for(rules: tuple[CompiledRule, ...], matched: list[bool]) -> set[str]:
+    """The categories of the matched refuse rules."""
+    return {
+        c.rule.category
+        for c, hit in zip(rules, matched, strict=True)
+        if hit and c.rule.effect == "refuse"
+    }
 
 
 def _action(rules: tuple[CompiledRule, ...], matched: list[bool]) -> Effect:
