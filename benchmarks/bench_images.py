@@ -5,8 +5,9 @@
 Checks "make her look older" (edit mode) with one input image through `Engine.check`, pinned
 to one CPU core (every ONNX session is single-threaded), for a photograph of a person and a
 drawing at 512 × 512 and 1024 × 1024, and prints p50/p99 per image. Then times each stage on
-freshly decoded images: decoding, face detection, the photo model's features, NudeNet, and
-the age network. The load average is printed too: the figures are only comparable between
+freshly decoded images: decoding, face detection, the photo model's features, NudeNet, the
+age network and the face identity embedding (which runs only while the opt-out registry holds
+faces). The load average is printed too: the figures are only comparable between
 runs on an idle machine.
 """
 
@@ -24,7 +25,7 @@ from PIL import Image, ImageDraw
 
 from depiction import Engine
 from depiction.images import DecodedImage, decode_image
-from depiction.vision import age, faces, nudity, photo
+from depiction.vision import age, faces, identity, nudity, photo
 from one_core import pin_to_one_core
 
 PHOTO = Path(__file__).parents[1] / "tests" / "data" / "images" / "astronaut.jpg"
@@ -116,6 +117,7 @@ def main() -> None:
         ("photo model", lambda _, image: photo.photo_probability(image), False),
         ("nudity (NudeNet, 320 px)", lambda _, image: nudity.find_body_parts(image), False),
         ("age (1 face)", lambda _, image: age.estimate_ages(image), True),
+        ("identity (1 face)", lambda _, image: identity.embed_faces(image), True),
     ]
     print(f"\n{'stage, p50 ms':<28}{'512 photo':>11}{'1024 photo':>11}")
     for name, run, after_faces in stages:
