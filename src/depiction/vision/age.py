@@ -12,8 +12,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from depiction.extras import missing_extra
 from depiction.images import DecodedImage
 from depiction.vision.faces import Face, find_faces
@@ -62,7 +60,7 @@ def _estimate(image: DecodedImage) -> tuple[AgedFace, ...]:
         (round(y0), round(x1) - 1, round(y1) - 1, round(x0))
         for x0, y0, x1, y1 in (face.box for face in faces)
     ]
-    predictions = _predictor().predict(np.asarray(image.image), boxes)
+    predictions = _predictor().predict(image.pixels, boxes)
     return tuple(
         AgedFace(face, int(found["age"]["value"]))
         for face, found in zip(faces, predictions, strict=True)

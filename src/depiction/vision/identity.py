@@ -63,7 +63,7 @@ def _embed_all(image: DecodedImage) -> tuple[FaceEmbedding, ...]:
     found = [face for face in faces.find_faces(image) if face.size >= MIN_FACE_SIZE]
     if not found:
         return ()
-    pixels = np.ascontiguousarray(np.asarray(image.image, dtype=np.uint8))
+    pixels = image.pixels
     vectors = _models().embed(pixels, found)
     return tuple(FaceEmbedding(face, vector) for face, vector in zip(found, vectors, strict=True))
 
