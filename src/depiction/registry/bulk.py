@@ -96,7 +96,8 @@ class _Valid(NamedTuple):
 
     line: int
     note: str
-    fields: list[str]  # the audit snapshot (JSON), then name, key, forms, hex keys of each alias
+    fields: list[str]  # the audit snapshot (JSON), then name, key, forms of each alias
+    keys: list[bytes]  # the matcher keys of each alias
 
     @property
     def display_name(self) -> str:
@@ -121,9 +122,9 @@ def import_csv(
     ):
         transaction = connection.begin()
         writer = _Writer(connection, actor, sum(map(len, chunks)))
-        for chunk, (packed, bad) in zip(chunks, validated, strict=True):
+        for chunk, (packed, keys, bad) in zip(chunks, validated, strict=True):
             errors.extend(bad)
-            accepted = writer.accept(_unpack(chunk, packed), errors)
+            accepted = writer.accept(_unpack(chunk, packed, keys), errors)
             if skip_bad or not errors:
                 writer.write(accepted)
         if errors and not skip_bad:
@@ -148,8 +149,9 @@ def _chunks(handle: TextIO) -> Iterator[_Chunk]:
         yield chunk
 
 
-_Checked = tuple[str, list[tuple[int, str]]]
-"""A chunk's valid rows packed into one string (see `_validate_chunk`), and its bad rows."""
+_Checked = tuple[str, list[bytes], list[tuple[int, str]]]
+"""A chunk's valid rows packed into one string (see `_validate_chunk`), the matcher keys of
+their aliases in order, and its bad rows."""
 _FIELD, _RECORD = "\x1f", "\x1e"
 
 
@@ -182,14 +184,16 @@ _snapshot_json = json.JSONEncoder(ensure_ascii=False).encode
 
 def _validate_chunk(chunk: Sequence[tuple[int, list[str]]]) -> _Checked:
     """Runs in a worker process for big files. Valid rows go back as one string — each
-    row's position in the chunk, audit snapshot, and every alias's name, key, forms and
-    matcher keys (in hex), joined by ASCII unit and record separators — which crosses
-    processes ten times faster than as objects. Neither separator can occur: names are split
-    on whitespace, which includes both; JSON escapes them; keys and forms are folded names."""
+    row's position in the chunk, audit snapshot, and every alias's name, key and forms,
+    joined by ASCII unit and record separators — which crosses processes ten times
+    faster than as objects. Neither separator can occur: names are split on whitespace,
+    which includes both; JSON escapes them; keys and forms are folded names. The aliases'
+    matcher keys go as a list of bytes beside it."""
     global _worker_normalizer
     if _worker_normalizer is None:
         _worker_normalizer = Normalizer()
     records: list[str] = []
+    keys: list[bytes] = []
     errors: list[tuple[int, str]] = []
     for position, (line, row) in enumerate(chunk):
         if len(row) != len(CSV_COLUMNS):
@@ -209,18 +213,22 @@ def _validate_chunk(chunk: Sequence[tuple[int, list[str]]]) -> _Checked:
         }
         fields = [str(position), _snapshot_json(snapshot)]
         for n in names:
-            fields.extend((n.text, n.key, "|".join(n.forms), alias_keys(n.forms).hex()))
+            fields.extend((n.text, n.key, "|".join(n.forms)))
+            keys.append(alias_keys(n.forms))
         records.append(_FIELD.join(fields))
-    return _RECORD.join(records), errors
+    return _RECORD.join(records), keys, errors
 
 
-def _unpack(chunk: Sequence[tuple[int, list[str]]], packed: str) -> list[_Valid]:
-    """The valid rows of `chunk` from `_validate_chunk`'s string."""
+def _unpack(chunk: Sequence[tuple[int, list[str]]], packed: str, keys: list[bytes]) -> list[_Valid]:
+    """The valid rows of `chunk` from `_validate_chunk`'s string and keys."""
     valid: list[_Valid] = []
+    used = 0
     for record in packed.split(_RECORD) if packed else ():
         position, *fields = record.split(_FIELD)
         line, row = chunk[int(position)]
-        valid.append(_Valid(line, row[2], fields))
+        aliases = len(fields) // 3
+        valid.append(_Valid(line, row[2], fields, keys[used : used + aliases]))
+        used += aliases
     return valid
 
 
@@ -275,15 +283,15 @@ class _Writer:
         people: list[tuple[Any, ...]] = []
         aliases: list[tuple[Any, ...]] = []
         audit: list[tuple[Any, ...]] = []
-        for person_id, (_, note, fields) in enumerate(chunk, start=self._next_id):
+        for person_id, (_, note, fields, keys) in enumerate(chunk, start=self._next_id):
             people.append((person_id, fields[1], note, stamp, stamp, stamp))
             aliases.extend(
                 zip(
                     repeat(person_id),
-                    fields[1::4],
-                    fields[2::4],
-                    fields[3::4],
-                    map(bytes.fromhex, fields[4::4]),
+                    fields[1::3],
+                    fields[2::3],
+                    fields[3::3],
+                    keys,
                 )
             )
             audit.append((person_id, actor, stamp, fields[0]))
