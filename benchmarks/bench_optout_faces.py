@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import platform
 import random
 import statistics
 import time
@@ -32,6 +31,7 @@ from depiction.images import DecodedImage, decode_image
 from depiction.registry.faces import FaceIndex
 from depiction.vision import identity
 from depiction.vision.faces import find_faces
+from one_core import pin_to_one_core
 
 IMAGES = Path(__file__).resolve().parents[1] / "tests" / "data" / "images"
 PEOPLE = {
@@ -178,8 +178,7 @@ def main() -> None:
     args = parser.parse_args()
     if reason := identity.unavailable():
         raise SystemExit(reason)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
+    print(pin_to_one_core())  # latency on one core, as the other image benchmarks
 
     enrolled: dict[str, np.ndarray] = {}
     enrolled_pixels: dict[str, np.ndarray] = {}
