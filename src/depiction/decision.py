@@ -1,5 +1,6 @@
 """The decision contract (DESIGN.md §1): stable JSON that callers and logs rely on."""
 
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -8,6 +9,12 @@ Action = Literal["allow", "revise", "refuse"]
 Effect = Action
 # Precedence is independent of rule order: any refuse wins, then revise, then allow.
 PRECEDENCE: dict[Effect, int] = {"refuse": 2, "revise": 1, "allow": 0}
+
+
+def winning_effect(effects: Iterable[Effect]) -> Effect:
+    """The effect that decides among matched rules' effects; allow when none matched."""
+    return max(effects, key=PRECEDENCE.__getitem__, default="allow")
+
 
 Span = tuple[int, int, str]
 

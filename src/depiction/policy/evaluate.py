@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from depiction.decision import PRECEDENCE, Action, RuleHit, Signal
+from depiction.decision import Action, RuleHit, Signal, winning_effect
 from depiction.errors import PolicyError
 from depiction.policy.loader import Policy
 from depiction.policy.rewrite import apply_rewrites, leaves_nothing
@@ -38,7 +38,7 @@ def evaluate(policy: Policy, prompt: str, mode: str, lang: str, signals: list[Si
             )
         if value:
             matched.append(compiled.rule)
-    action: Action = max((r.effect for r in matched), key=PRECEDENCE.__getitem__, default="allow")
+    action: Action = winning_effect(r.effect for r in matched)
     winners = [rule for rule in matched if rule.effect == action]
     if action != "revise":
         return Outcome(action, [_hit(r, r.explanation, action, signals) for r in winners], None)

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from depiction.decision import PRECEDENCE, Effect, Signal
+from depiction.decision import Effect, Signal, winning_effect
 from depiction.detectors import Detector, available_detectors
 from depiction.errors import PolicyError
 from depiction.policy.conditions import ConditionEnvironment, ConditionError
@@ -131,9 +131,8 @@ def _refused_for(rules: tuple[CompiledRule, ...], matched: list[bool]) -> set[st
 
 
 def _action(rules: tuple[CompiledRule, ...], matched: list[bool]) -> Effect:
-    """The winning effect of the matched rules (refuse > revise > allow, allow by default)."""
-    effects = [c.rule.effect for c, hit in zip(rules, matched, strict=True) if hit]
-    return max(effects, key=PRECEDENCE.__getitem__, default="allow")
+    """The winning effect of the matched rules."""
+    return winning_effect(c.rule.effect for c, hit in zip(rules, matched, strict=True) if hit)
 
 
 def default_policy_path() -> Path:
