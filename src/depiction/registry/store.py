@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import URL, func, select, text
+from sqlalchemy import URL, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from depiction.errors import RegistryError
@@ -97,11 +97,12 @@ class ImportResult:
 
 
 _IN_FLIGHT = 100
-_ALIAS_ROWS = (  # an alias's stored matcher keys, or its forms when they are not current
-    "SELECT a.person_id, a.key,"
-    f" CASE WHEN a.index_format = {KEYS_FORMAT} THEN a.index_keys END,"
-    f" CASE WHEN a.index_format = {KEYS_FORMAT} THEN NULL ELSE a.forms END"
-    " FROM optout_alias a"
+_CURRENT_KEYS = Alias.index_format == KEYS_FORMAT
+_ALIAS_ROWS = select(  # an alias's stored matcher keys, or its forms when they are not current
+    Alias.person_id,
+    Alias.key,
+    case((_CURRENT_KEYS, Alias.index_keys)),
+    case((_CURRENT_KEYS, None), else_=Alias.forms),
 )
 
 
@@ -166,9 +167,10 @@ class OptoutStore:
                     "SELECT id FROM optout_person WHERE status != 'active'"
                 ).scalars()
             )
+            query = _ALIAS_ROWS.compile(connection, compile_kwargs={"literal_binds": True})
             cursor = connection.connection.cursor()
             try:
-                cursor.execute(_ALIAS_ROWS)
+                cursor.execute(str(query))
                 while rows := cursor.fetchmany(50_000):
                     if inactive:
                         rows = [row for row in rows if row[0] not in inactive]
@@ -193,12 +195,9 @@ class OptoutStore:
             if len(people) > limit:
                 return None
             rows = connection.execute(
-                text(
-                    f"{_ALIAS_ROWS} JOIN optout_person p ON p.id = a.person_id"
-                    " WHERE p.status = 'active' AND a.person_id IN"
-                    " (SELECT person_id FROM optout_audit WHERE id > :after AND id <= :upto)"
-                ),
-                {"after": after, "upto": upto},
+                _ALIAS_ROWS.join(Person, Person.id == Alias.person_id).where(
+                    Person.status == "active", Alias.person_id.in_(changed)
+                )
             )
             return Changes(upto, frozenset(people), list(map(_alias_row, rows)))
 
