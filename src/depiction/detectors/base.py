@@ -39,7 +39,7 @@ class Detector(ABC):
     on_demand: ClassVar[bool] = False
     """An expensive detector (a neural model): a policy that does not list its detectors
     enables it only if a rule uses its signals, and the engine runs it on a request only when
-    its signals could change which rules match."""
+    its signals could change the decision (`Policy.could_change`)."""
 
     @classmethod  # noqa: B027 - optional hook
     def check_params(cls, params: Mapping[str, bool | int | float | str]) -> None:

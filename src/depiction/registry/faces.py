@@ -4,7 +4,7 @@ Only the embedding and the photo's SHA-256 are kept; the photo itself is read, e
 and dropped, never stored or logged. Matching is one matrix product of the input faces'
 unit embeddings against every active enrolled face: ~0.2 ms at a thousand faces, growing
 linearly (~12 ms at 100,000, 51 MB of float32), still small next to embedding one face
-(~140 ms); past that an approximate-nearest-neighbour index would be the next step.
+(~10 ms); past that an approximate-nearest-neighbour index would be the next step.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The opt-out matcher kept on disk and kept current, so neither a restart nor a change
 rebuilds it over the whole registry.
 
-A full build reads and hashes every alias form: seconds per million people. After one, the
+A full build reads every alias's stored keys and sorts them: seconds per million people. After one, the
 index is saved to a cache file (`config.matcher_cache_path`) stamped with the registry
 version it reflects and that version's audit entry; a later start loads the file and applies
 the people changed since, read through the audit log (`OptoutStore.changes_since`). Changes

@@ -60,8 +60,8 @@ def _detect(image: DecodedImage) -> tuple[Face, ...]:
     if scale < 1.0:
         width, height = image.image.size
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        # Bilinear, as RetinaFace's own preprocessing shrinks: a third of a millisecond
-        # where Pillow's bicubic took ~20 ms, and the face benchmark's figures are unchanged.
+        # Bilinear, as RetinaFace's own preprocessing shrinks: under a millisecond where
+        # Pillow's bicubic took ~20 ms, and the face benchmark's figures are unchanged.
         pixels = cv2.resize(pixels, size, interpolation=cv2.INTER_LINEAR)
     batch = preprocess(pixels)
     session = onnx_session("retinaface", _weights)
