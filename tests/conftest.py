@@ -31,6 +31,7 @@ DECISION_FIELDS = [
     "signals",
     "policy",
     "latency_ms",
+    "language",
 ]
 """The decision JSON contract (DESIGN.md §1), in order."""
 

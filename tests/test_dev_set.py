@@ -32,13 +32,15 @@ def test_dataset_shape() -> None:
     assert len({c.id for c in CASES}) == len(CASES)
 
 
-def test_default_policy_gets_95_percent_right(predictions: list[Prediction]) -> None:
+def test_the_held_out_split_is_at_least_95_percent_right(predictions: list[Prediction]) -> None:
+    """Gates the held-out split alone: the dev split is what the term lists were written on."""
+    held_out = [p for p in predictions if p.case.split == "holdout"]
     wrong = [
         f"{p.case.id} {p.case.expected}->{p.action}: {p.case.prompt}"
-        for p in predictions
+        for p in held_out
         if not p.correct
     ]
-    accuracy = summarize(predictions).accuracy
+    accuracy = summarize(held_out).accuracy
     assert accuracy >= 0.95, f"accuracy {accuracy:.1%}; wrong:\n" + "\n".join(wrong)
 
 

@@ -49,8 +49,8 @@ def test_traditional_chinese_folds_to_simplified() -> None:
 def test_language_detection() -> None:
     assert normalizer.normalize("a cat on the sofa").language == "en"
     assert normalizer.normalize("一只猫在沙发上").language == "zh"
-    assert normalizer.normalize("un gato en la casa de la playa").language == "other"
-    assert normalizer.normalize("кошка на диване").language == "other"
+    assert normalizer.normalize("un gato en la casa de la playa").language == "es"
+    assert normalizer.normalize("кошка на диване").language == "ru"
 
 
 def test_spans_quote_the_original_text() -> None:
@@ -72,3 +72,31 @@ def test_origin_maps_every_character_back_in_order(prompt: str) -> None:
 def test_normalizing_is_idempotent_on_the_word_view(prompt: str) -> None:
     once = words(prompt)
     assert words(once) == once
+
+
+def test_indic_vowel_signs_stay_inside_words() -> None:
+    assert normalizer.normalize("नरेंद्र मोदी की तस्वीर").words.text == "नरेंद्र मोदी की तस्वीर"
+
+
+def test_devanagari_nasal_spellings_meet() -> None:
+    assert normalizer.fold_term("नरेन्द्र") == normalizer.fold_term("नरेंद्र")
+    text = normalizer.normalize("नरेन्द्र मोदी")
+    assert text.words.text.startswith(normalizer.fold_term("नरेंद्र"))
+    assert text.quote(text.words, 0, len(text.words.text))[2] == "नरेन्द्र मोदी"
+
+
+def test_arabic_short_vowels_and_tatweel_are_folded() -> None:
+    assert normalizer.normalize("صُورَة لترامـــب").words.text == "صورة لترامب"
+
+
+def test_numbers_with_units_are_not_leetspeak() -> None:
+    assert (
+        normalizer.normalize("the 44th president, 4k, 12yo").words.text
+        == "the 44th president 4k 12yo"
+    )
+    assert normalizer.normalize("n4ked l0li").words.text == "naked loli"
+
+
+def test_a_wider_gap_separates_spaced_words() -> None:
+    words = normalizer.normalize("T a y l o r  S w i f t fully n-a-k-e-d").words.text
+    assert words == "taylor swift fully naked"

@@ -66,6 +66,11 @@ class Decision(BaseModel):
     signals: list[Signal]
     policy: PolicyRef
     latency_ms: float
+    language: str | None = Field(
+        default=None,
+        description="The prompt's language as identified (ISO 639-1 where one exists, "
+        "'und' when none could be), the `lang` that policy conditions saw.",
+    )
 
     def explanation(self) -> str:
         """All rule explanations in one human sentence block."""

@@ -156,6 +156,7 @@ class Engine:
                 "so it is refused to be safe.",
                 signals,
                 started,
+                text.language,
             )
         try:
             outcome = evaluate(self.policy, request.prompt, request.mode, text.language, signals)
@@ -166,6 +167,7 @@ class Engine:
                 "The policy could not be evaluated for this request, so it is refused to be safe.",
                 signals,
                 started,
+                text.language,
             )
         return Decision(
             action=outcome.action,
@@ -175,6 +177,7 @@ class Engine:
             signals=signals,
             policy=self._policy_ref,
             latency_ms=_elapsed_ms(started),
+            language=text.language,
         )
 
     def _applies(self, detector: Detector, mode: str, lang: str, signals: list[Signal]) -> bool:
@@ -192,7 +195,7 @@ class Engine:
         return decode_images(request.images, self.max_image_pixels)
 
     def _refusal(
-        self, rule_id: str, explanation: str, signals: list[Signal], started: float
+        self, rule_id: str, explanation: str, signals: list[Signal], started: float, language: str
     ) -> Decision:
         return Decision(
             action="refuse",
@@ -204,6 +207,7 @@ class Engine:
             signals=signals,
             policy=self._policy_ref,
             latency_ms=_elapsed_ms(started),
+            language=language,
         )
 
 

@@ -7,13 +7,14 @@ CJK terms match as substrings, since Chinese is written without spaces.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import ahocorasick
 
-from depiction.normalize import MappedText, Normalizer, is_word_char
+from depiction.normalize import Normalizer, is_word_char
+from depiction.views import MappedText
 
 T = TypeVar("T")
 _EXCEPTION = object()
@@ -38,7 +39,8 @@ class _Entry:
 class TermMatcher(Generic[T]):
     """Matches many terms at once; terms are folded by the same normalizer as prompts.
 
-    A term ending in ``*`` matches that word-prefix followed by any letters; any other Latin
+    With `names`, terms are folded for the `names` view (inflections cut), which is then the
+    view to search. A term ending in ``*`` matches that word-prefix followed by any letters; any other Latin
     term also matches with a plural "s" ("kid" finds "kids"). Matches that lie
     inside an exception phrase (a harmless homonym such as "bloody mary") are dropped, and a
     match contained in a longer match with the same payload is dropped as redundant.
@@ -49,13 +51,16 @@ class TermMatcher(Generic[T]):
         normalizer: Normalizer,
         terms: Iterable[tuple[str, T]],
         exceptions: Iterable[str] = (),
+        *,
+        names: bool = False,
     ) -> None:
         self._automaton = ahocorasick.Automaton()
+        fold = normalizer.fold_name if names else normalizer.fold_term
         entries: dict[str, list[_Entry]] = {}
         for raw, payload in terms:
-            self._add(entries, normalizer, raw, payload)
+            self._add(entries, fold, raw, payload)
         for raw in exceptions:
-            self._add(entries, normalizer, raw, _EXCEPTION)
+            self._add(entries, fold, raw, _EXCEPTION)
         for key, values in entries.items():
             self._automaton.add_word(key, tuple(values))
         self.size = len(entries)
@@ -64,10 +69,10 @@ class TermMatcher(Generic[T]):
 
     @staticmethod
     def _add(
-        entries: dict[str, list[_Entry]], normalizer: Normalizer, raw: str, payload: object
+        entries: dict[str, list[_Entry]], fold: Callable[[str], str], raw: str, payload: object
     ) -> None:
         prefix = raw.endswith("*")
-        key = normalizer.fold_term(raw.rstrip("*"))
+        key = fold(raw.rstrip("*"))
         entry = _Entry(payload, len(key), prefix)
         if key and entry not in entries.setdefault(key, []):
             entries[key].append(entry)

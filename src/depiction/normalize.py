@@ -14,7 +14,10 @@ import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
-from depiction.language import detect_language
+from depiction.inflection import Inflections
+from depiction.langdata import languages
+from depiction.language import LanguageIdentifier
+from depiction.views import MappedText
 
 _ZERO_WIDTH = frozenset(
     "\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
@@ -65,8 +68,19 @@ _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"}
 )
 _LEET_CHARS = frozenset("0134578@$")
-_TOKEN = re.compile(r"(?:[^\W_]|[@$])+", re.UNICODE)
+# Combining marks are part of words: Devanagari and other Indic vowel signs, Arabic harakat,
+# Thai and Myanmar marks (without them "नरेंद्र" falls apart into "नर द र").
+_MARKS = (
+    "\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    "\u0900-\u0963\u0966-\u0dff\u0e31-\u0e3a\u0e47-\u0e4e\u1000-\u109f\u17b4-\u17d3"
+)
+_TOKEN = re.compile(rf"(?:[^\W_]|[@$]|[{_MARKS}])+", re.UNICODE)
+# Devanagari writes a nasal before a consonant either as the nasal letter with a virama or as
+# an anusvara (नरेन्द्र / नरेंद्र): both fold to the anusvara.
+_DEVANAGARI_NASAL = re.compile("[ङञणनम]\u094d(?=[\u0915-\u0939])")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
+# A number with an ordinal or unit ("44th", "12yo", "4k", "1080p", "90s") is not leetspeak.
+_NUMBER_WITH_UNIT = re.compile(r"^[0-9]+[a-z]{1,3}$")
 
 
 HAN_RUN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
@@ -80,19 +94,7 @@ def is_han(char: str) -> bool:
 
 def is_word_char(char: str) -> bool:
     """A character that continues an alphabetic word; CJK never does (no spaces there)."""
-    return char.isalnum() and ord(char) < 0x2E80
-
-
-@dataclass(frozen=True, slots=True)
-class MappedText:
-    """A derived string plus, per character, the index of the original character it came from."""
-
-    text: str
-    origin: tuple[int, ...]
-
-    def original_span(self, start: int, end: int) -> tuple[int, int]:
-        """Map a [start, end) range of this view back to the original prompt."""
-        return self.origin[start], self.origin[end - 1] + 1
+    return (char.isalnum() or unicodedata.category(char)[0] == "M") and ord(char) < 0x2E80
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +106,23 @@ class NormalizedText:
     """NFKC, casefold, diacritics, zero-width, traditional→simplified; punctuation and digits kept."""
     words: MappedText
     """`folded` plus leet/homoglyph folding, punctuation runs as one space, spaced letters joined."""
+    names: MappedText
+    """`words` with inflectional endings and clitics cut, for matching names (Путина → путин)."""
     language: str
 
     def quote(self, view: MappedText, start: int, end: int) -> tuple[int, int, str]:
         """The original [start, end, text] span behind a range of `view`."""
         o_start, o_end = view.original_span(start, end)
+        return o_start, o_end, self.original[o_start:o_end]
+
+    def quote_name(self, start: int, end: int) -> tuple[int, int, str]:
+        """Like `quote` on the `names` view, widened to the whole words of the original, so
+        the quote keeps the endings and clitics that matching cut ("Путина", "لترامب")."""
+        o_start, o_end = self.names.original_span(start, end)
+        while o_start > 0 and is_word_char(self.original[o_start - 1]):
+            o_start -= 1
+        while o_end < len(self.original) and is_word_char(self.original[o_end]):
+            o_end += 1
         return o_start, o_end, self.original[o_start:o_end]
 
 
@@ -117,11 +131,16 @@ class Normalizer:
 
     def __init__(self) -> None:
         self._t2s: dict[str, str] | None = None
+        self._languages = LanguageIdentifier(preferred=languages())
+        self._inflections: Inflections | None = None
         self._cache: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def load(self) -> None:
-        """Read the character table shipped by opencc-python-reimplemented (one-to-one forms)."""
+        """Read the character table shipped by opencc-python-reimplemented (one-to-one forms),
+        the language-identification model and the languages' name inflections."""
+        self._languages.load()
+        self._inflections = Inflections.shipped()
         with self._lock:
             if self._t2s is not None:
                 return
@@ -136,13 +155,25 @@ class Normalizer:
 
     def normalize(self, prompt: str) -> NormalizedText:
         """Build every view of `prompt`."""
+        if self._inflections is None:
+            self.load()
+        assert self._inflections is not None
         folded = self._fold(prompt)
+        words = _word_view(folded)
         return NormalizedText(
             original=prompt,
             folded=folded,
-            words=_word_view(folded),
-            language=detect_language(folded.text),
+            words=words,
+            names=self._inflections.view(words),
+            language=self._languages.identify(prompt),
         )
+
+    def fold_name(self, name: str) -> str:
+        """Fold a name as the `names` view folds prompts."""
+        if self._inflections is None:
+            self.load()
+        assert self._inflections is not None
+        return self._inflections.term(self.fold_term(name))
 
     def fold_term(self, term: str) -> str:
         """Fold a lexicon term exactly as prompts are folded, so both sides meet."""
@@ -168,19 +199,38 @@ class Normalizer:
                 folded = cached if cached is not None else self._fold_char(char)
             chars.append(folded)
             origin.extend([index] * len(folded))
-        return MappedText("".join(chars), tuple(origin))
+        folded_text = "".join(chars)
+        if "\u094d" in folded_text:
+            return _fold_nasals(folded_text, origin)
+        return MappedText(folded_text, tuple(origin))
 
     def _fold_char(self, char: str) -> str:
         if self._t2s is None:
             self.load()
         assert self._t2s is not None
-        if char in _ZERO_WIDTH:
-            folded = ""
+        if char in _ZERO_WIDTH or "\u064b" <= char <= "\u0652" or char == "\u0640":
+            folded = ""  # invisible, or Arabic short-vowel marks and tatweel (optional in writing)
         else:
             folded = _strip_latin_diacritics(unicodedata.normalize("NFKC", char)).casefold()
             folded = "".join(self._t2s.get(c, c) for c in folded)
         self._cache[char] = folded
         return folded
+
+
+def _fold_nasals(text: str, origin: list[int]) -> MappedText:
+    """Nasal + virama before a consonant → anusvara, keeping the origin of the nasal."""
+    chars: list[str] = []
+    kept: list[int] = []
+    cursor = 0
+    for match in _DEVANAGARI_NASAL.finditer(text):
+        chars.append(text[cursor : match.start()])
+        kept.extend(origin[cursor : match.start()])
+        chars.append("\u0902")
+        kept.append(origin[match.start()])
+        cursor = match.end()
+    chars.append(text[cursor:])
+    kept.extend(origin[cursor:])
+    return MappedText("".join(chars), tuple(kept))
 
 
 def _strip_latin_diacritics(text: str) -> str:
@@ -227,7 +277,7 @@ def _fold_token(token: str) -> str:
     has_latin = any("a" <= c <= "z" for c in token)
     if has_latin and not _HOMOGLYPH_CHARS.isdisjoint(token):
         token = token.translate(_HOMOGLYPHS)
-    if has_latin and not _LEET_CHARS.isdisjoint(token):
+    if has_latin and not _LEET_CHARS.isdisjoint(token) and not _NUMBER_WITH_UNIT.match(token):
         token = token.translate(_LEET)
     return token
 
@@ -245,7 +295,11 @@ def _spaced(words: list[str]) -> bool:
 def _join_spaced_letters(
     tokens: list[tuple[str, tuple[int, ...]]],
 ) -> list[tuple[str, tuple[int, ...]]]:
-    """Join runs of three or more single Latin letters ("n u d e" -> "nude")."""
+    """Join runs of three or more single Latin letters ("n u d e" -> "nude").
+
+    A wider gap than the run's own spacing ends a word, so "T a y l o r  S w i f t" gives two
+    words, not "taylorswift" (only where origins are known: prompts, not lexicon terms).
+    """
     joined: list[tuple[str, tuple[int, ...]]] = []
     run: list[tuple[str, tuple[int, ...]]] = []
 
@@ -258,9 +312,16 @@ def _join_spaced_letters(
 
     for token in tokens:
         if len(token[0]) == 1 and "a" <= token[0] <= "z":
+            if len(run) >= 3 and token[1] and _gap(run[-1], token) > _gap(run[0], run[1]):
+                flush()
             run.append(token)
         else:
             flush()
             joined.append(token)
     flush()
     return joined
+
+
+def _gap(before: tuple[str, tuple[int, ...]], after: tuple[str, tuple[int, ...]]) -> int:
+    """How far apart two tokens are in the original prompt."""
+    return after[1][0] - before[1][-1]

@@ -4,6 +4,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,7 +36,25 @@ def test_case_table_is_right(engine: Engine) -> None:
             wrong.append(
                 f"{case['id']}: {case['prompt']!r} -> {decision.action} {decision.revised_prompt!r}"
             )
-    assert len(wrong) <= len(CASES) * 0.05, "\n".join(wrong)
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "revised"),
+    [
+        ("un château dans le style de Greg Rutkowski", "un château"),
+        ("ein Drache im Stil von Greg Rutkowski", "ein Drache"),
+        ("un dragón al estilo de Greg Rutkowski", "un dragón"),
+        ("дракон в стиле Грега Рутковски", "дракон"),
+        ("グレッグ・ルトコフスキーのスタイルで竜", "竜"),
+        ("그렉 루트코스키 스타일로 그린 용", "용"),
+        ("宫崎骏风格的森林精灵", "森林精灵"),
+        ("Greg Rutkowski aesthetic, a dragon", "a dragon"),
+    ],
+)
+def test_style_connectors_of_every_language(engine: Engine, prompt: str, revised: str) -> None:
+    decision = engine.check(prompt)
+    assert (decision.action, decision.revised_prompt) == ("revise", revised)
 
 
 def test_revision_explains_and_quotes_the_name(engine: Engine) -> None:

@@ -1,10 +1,12 @@
-"""Every shipped lexicon is well-formed, bilingual, and blind to ordinary homonyms."""
+"""Every shipped lexicon is well-formed, has English and Chinese terms at least, and is blind to
+ordinary homonyms."""
 
 import pytest
+from pydantic import ValidationError
 
 from depiction import Engine
 from depiction.detectors import BUILTIN_DETECTORS
-from depiction.detectors.lexicon import LexiconDetector, read_lexicon
+from depiction.detectors.lexicon import LexiconDetector, LexiconFile, read_lexicon
 
 LEXICON_DETECTORS = [cls for cls in BUILTIN_DETECTORS.values() if issubclass(cls, LexiconDetector)]
 HARM_KINDS = {
@@ -20,8 +22,10 @@ def test_lexicon_has_provenance_and_both_languages(detector: type[LexiconDetecto
     assert "depiction" in lexicon.provenance
     assert set(lexicon.kinds) == set(detector.signals)
     for kind, entry in lexicon.kinds.items():
-        assert entry.en and entry.zh, f"{kind} needs English and Chinese terms"
-        assert len(set(entry.en)) == len(entry.en), f"duplicate English term in {kind}"
+        terms = entry.by_language()
+        assert terms.get("en") and terms.get("zh"), f"{kind} needs English and Chinese terms"
+        for lang, listed in terms.items():
+            assert len(set(listed)) == len(listed), f"duplicate {lang} term in {kind}"
         assert all(t == t.strip() and t for t in entry.all())
 
 
@@ -55,3 +59,18 @@ def test_homonyms_fire_no_harm_signal(engine: Engine, prompt: str) -> None:
     decision = engine.check(prompt)
     assert decision.action == "allow"
     assert {s.kind for s in decision.signals}.isdisjoint(HARM_KINDS), decision.signals
+
+
+def test_any_iso_language_code_is_a_term_list() -> None:
+    lexicon = LexiconFile.model_validate(
+        {"provenance": "depiction", "kinds": {"sexual": {"description": "d", "nl": ["naakt"]}}}
+    )
+    assert lexicon.kinds["sexual"].by_language() == {"nl": ["naakt"]}
+
+
+@pytest.mark.parametrize("bad", [{"english": ["nude"]}, {"nl": "naakt"}])
+def test_a_key_that_is_not_a_language_code_is_an_error(bad: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        LexiconFile.model_validate(
+            {"provenance": "depiction", "kinds": {"sexual": {"description": "d", **bad}}}
+        )

@@ -184,7 +184,10 @@ def test_on_demand_detector_only_enabled_when_a_rule_names_it() -> None:
     assert "semantic" not in minimal.detectors
 
 
-def test_runs_only_when_its_signals_could_change_the_decision(engine: Engine) -> None:
+def test_runs_only_when_its_signals_could_change_the_decision() -> None:
+    # Without the learned detector, which shares the embedder (and its counters) to confirm.
+    policy = load_policy(default_policy_path())
+    engine = Engine(replace(policy, inactive={"learned": "measured without"}))
     detector = next(d for d in engine.detectors if isinstance(d, SemanticDetector))
     misses = detector.embedder.misses
     engine.check("a watercolor of a red fox in the snow")  # no rule could use semantic signals
@@ -205,9 +208,15 @@ def test_runs_only_when_its_signals_could_change_the_decision(engine: Engine) ->
 
 
 def test_dev_set_recall_rises_and_over_refusal_does_not() -> None:
+    # Measured without the learned classifier, which covers the same harms on this set.
     policy = load_policy(default_policy_path())
-    with_semantic = Engine(policy)
-    without = Engine(replace(policy, inactive={"semantic": "switched off for comparison"}))
+    with_semantic = Engine(replace(policy, inactive={"learned": "switched off for comparison"}))
+    without = Engine(
+        replace(
+            policy,
+            inactive={name: "switched off for comparison" for name in ("learned", "semantic")},
+        )
+    )
     cases = load_cases("dev")
 
     def measure(engine: Engine) -> Summary:
@@ -245,7 +254,7 @@ def test_without_the_extra_the_policy_loads_and_lexical_rules_work(tmp_path: Pat
     decision = json.loads(check.stdout)
     assert decision["action"] == "refuse"
     assert not any(s["source"] == "semantic" for s in decision["signals"])
-    assert "detector semantic is skipped" in check.stderr
+    assert "detector learned, semantic is skipped" in check.stderr
 
 
 def depiction_without_extra(sitecustomize_dir: str, *args: str) -> subprocess.CompletedProcess[str]:

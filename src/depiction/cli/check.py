@@ -86,7 +86,8 @@ def _print_human(decision: Decision) -> None:
         typer.secho(f"  signals: {quoted}", dim=True)
     ref = decision.policy
     typer.secho(
-        f"  policy {ref.name} {ref.version} (sha256 {ref.sha256[:12]}) · {decision.latency_ms} ms",
+        f"  policy {ref.name} {ref.version} (sha256 {ref.sha256[:12]}) · "
+        f"language {decision.language} · {decision.latency_ms} ms",
         dim=True,
     )
 

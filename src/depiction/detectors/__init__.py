@@ -22,6 +22,7 @@ from depiction.detectors.image_nudity import ImageNudityDetector
 from depiction.detectors.image_optout import ImageOptoutDetector
 from depiction.detectors.image_photo import ImagePhotoDetector
 from depiction.detectors.image_real_person import ImageRealPersonDetector
+from depiction.detectors.learned import LearnedDetector
 from depiction.detectors.minors import MinorsDetector
 from depiction.detectors.optout import OptoutDetector
 from depiction.detectors.real_person import RealPersonDetector
@@ -51,6 +52,7 @@ BUILTIN_DETECTORS: dict[str, type[Detector]] = {
         WeaponsDetector,
         ContextDetector,
         TraitEditDetector,
+        LearnedDetector,
         ImageFacesDetector,
         ImagePhotoDetector,
         ImageRealPersonDetector,

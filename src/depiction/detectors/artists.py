@@ -1,8 +1,8 @@
 """Artist, studio and movement styles named in a prompt.
 
 A studio, movement or franchise (Studio Ghibli, impressionism) gives `studio_style`. An
-individual's name counts as a *style* reference only with style context — a connector
-("in the style of X", "by X", "X style", "X的风格", "仿X") or standing alone as an item of
+individual's name counts as a *style* reference only with style context — a connector of any
+language in data/languages ("in the style of X", "dans le style de X", "X風", "X的风格") or standing alone as an item of
 a comma-separated tag list ("…, greg rutkowski, trending on artstation") — so "a portrait of
 Hayao Miyazaki drinking coffee" depicts the man and is not a style request. A name that is the whole prompt
 counts too. A living artist who has not opted in gives `living_artist_style`; a deceased or opted-in one `artist_style`.
@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 
 from depiction.decision import Signal
 from depiction.detectors.base import Detector, LoadContext
+from depiction.langdata import merged
 from depiction.lists import LIST_GAP
 from depiction.matching import TermMatcher
 from depiction.normalize import NormalizedText, Normalizer
@@ -23,17 +25,6 @@ from depiction.registry.artists import ArtistRecord, ArtistStore
 from depiction.registry.refresh import Refreshing
 from depiction.request import Request
 
-_BEFORE = re.compile(
-    r"(?:in the (?:style|manner) of|style of|inspired by|(?:art|artwork|illustration)s? by"
-    r"|(?:painted|drawn|illustrated|photographed|sketched|designed|created) by|by|à la|a la"
-    r"|仿|模仿|参考|效仿)\s*$",
-    re.IGNORECASE,
-)
-_AFTER = re.compile(
-    r"^(?:['’]s?)?\s*(?:-\s*)?(?:inspired|influenced|styled|style|aesthetic|art style|artstyle)\b"
-    r"|^\s*(?:的)?(?:风格|画风|笔触|笔法|风|式)",
-    re.IGNORECASE,
-)
 _SEPARATORS = re.compile(r"[,，;；、|\n]")
 
 
@@ -45,7 +36,7 @@ class _Entry:
 class ArtistsDetector(Detector):
     name = "artists"
     signals = ("living_artist_style", "artist_style", "studio_style")
-    languages = ("en", "zh", "ja")
+    languages = ("any",)
 
     def __init__(self) -> None:
         self._matcher: Refreshing[TermMatcher[_Entry]] | None = None
@@ -89,8 +80,8 @@ def _style_references(text: NormalizedText, matcher: TermMatcher[_Entry]) -> lis
     """Names used as styles: studios always; individuals with style context, where a list
     ("by X and Y", "X和Y的风格") passes the context on to every item."""
     mentions = []
-    for match in matcher.find(text.words):
-        start, end, quoted = text.quote(text.words, match.start, match.end)
+    for match in matcher.find(text.names):
+        start, end, quoted = text.quote_name(match.start, match.end)
         artist = match.payload.artist
         styled = artist.kind != "individual" or is_style_reference(text.original, start, end)
         mentions.append(_Mention(start, end, quoted, artist, styled))
@@ -105,9 +96,34 @@ def _style_references(text: NormalizedText, matcher: TermMatcher[_Entry]) -> lis
     return [mention for mention in mentions if mention.styled]
 
 
+@cache
+def _connectors() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Style connectors of every language (data/languages): (before a name, after a name).
+
+    A connector that starts (or ends) with a letter of a spaced script must meet the name at
+    a word boundary ("by X", not "lobby X"); CJK connectors attach directly ("X风格").
+    """
+    before = "|".join(
+        (r"(?<!\w)" if _spaced(c[0]) else "") + re.escape(c) for c in merged("style_before")
+    )
+    after = "|".join(
+        re.escape(c) + (r"(?!\w)" if _spaced(c[-1]) else "") for c in merged("style_after")
+    )
+    return (
+        re.compile(rf"(?:{before})\s*$", re.IGNORECASE),
+        re.compile(rf"^(?:['’]s?)?\s*(?:{after})", re.IGNORECASE),
+    )
+
+
+def _spaced(char: str) -> bool:
+    """A letter of a script that separates words with spaces (so boundaries matter)."""
+    return char.isalnum() and ord(char) < 0x2E80
+
+
 def is_style_reference(prompt: str, start: int, end: int) -> bool:
     """A connector right before or after the name, or the name alone as a tag-list item."""
-    if _BEFORE.search(prompt[:start]) or _AFTER.search(prompt[end:]):
+    before, after = _connectors()
+    if before.search(prompt[:start]) or after.search(prompt[end:]):
         return True
     left = max((m.end() for m in _SEPARATORS.finditer(prompt, 0, start)), default=0)
     right = next((m.start() for m in _SEPARATORS.finditer(prompt, end)), len(prompt))
@@ -121,4 +137,4 @@ def _build(normalizer: Normalizer, store: ArtistStore) -> TermMatcher[_Entry]:
         for artist in store.entries()
         for name in (artist.name, *artist.aliases)
     ]
-    return TermMatcher(normalizer, terms)
+    return TermMatcher(normalizer, terms, names=True)

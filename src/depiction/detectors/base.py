@@ -23,6 +23,29 @@ class LoadContext:
     params: Mapping[str, bool | int | float | str] = field(default_factory=dict)
 
 
+def threshold_params(
+    params: Mapping[str, bool | int | float | str], prefix: str, kinds: tuple[str, ...], what: str
+) -> dict[str, float]:
+    """Threshold overrides (kind → value) from a policy's ``<prefix><kind>`` params.
+
+    Raises `ValueError` for an unknown kind or a value that is not a number in (0, 1), so a
+    misspelt or out-of-range setting is a load error rather than a setting silently ignored.
+    """
+    found: dict[str, float] = {}
+    for name, value in params.items():
+        if not name.startswith(prefix):
+            continue
+        kind = name.removeprefix(prefix)
+        if kind not in kinds:
+            raise ValueError(f"'{name}': no {what} '{kind}' ({what}s: {', '.join(kinds)})")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+            raise ValueError(
+                f"'{name}' must be a number between 0 and 1 (exclusive), not {value!r}"
+            )
+        found[kind] = float(value)
+    return found
+
+
 class Detector(ABC):
     """Finds evidence (signals) in a request; knows nothing about policy or decisions.
 

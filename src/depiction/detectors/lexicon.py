@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
-from typing import ClassVar
+from typing import ClassVar, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from depiction.decision import Signal
 from depiction.detectors.base import Detector, LoadContext
@@ -15,15 +16,30 @@ from depiction.matching import TermMatcher
 from depiction.normalize import NormalizedText
 from depiction.request import Request
 
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+
 
 class _Terms(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Terms per language, keyed by ISO 639 code (`en`, `zh`, `fr`, ...): adding a language
+    is adding a key. Terms of every language are matched in every prompt, since prompts mix
+    languages and language identification of a short prompt can be wrong."""
 
-    en: list[str] = []
-    zh: list[str] = []
+    model_config = ConfigDict(extra="allow")
+
+    @model_validator(mode="after")
+    def _languages(self) -> Self:
+        for code, terms in (self.model_extra or {}).items():
+            if not LANGUAGE_CODE.match(code):
+                raise ValueError(f"'{code}' is not an ISO 639 language code")
+            if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+                raise ValueError(f"'{code}' must be a list of terms")
+        return self
+
+    def by_language(self) -> dict[str, list[str]]:
+        return dict(self.model_extra or {})
 
     def all(self) -> list[str]:
-        return [*self.en, *self.zh]
+        return [term for terms in self.by_language().values() for term in terms]
 
 
 class _Kind(_Terms):

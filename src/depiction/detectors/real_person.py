@@ -75,16 +75,16 @@ class RealPersonDetector(Detector):
 
     def load(self, context: LoadContext) -> None:
         terms = [(name, person) for person in read_gazetteer() for name in person.names]
-        self._matcher = TermMatcher(context.normalizer, terms)
+        self._matcher = TermMatcher(context.normalizer, terms, names=True)
 
     def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
         assert self._matcher is not None, "load() was not called"
         return [
             Signal(
                 kind=match.payload.kind,
-                span=text.quote(text.words, match.start, match.end),
+                span=text.quote_name(match.start, match.end),
                 source=self.name,
                 data={"person_id": match.payload.id, "name": match.payload.name},
             )
-            for match in self._matcher.find(text.words)
+            for match in self._matcher.find(text.names)
         ]

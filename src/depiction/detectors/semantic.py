@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from depiction.decision import Signal
-from depiction.detectors.base import Detector, LoadContext
+from depiction.detectors.base import Detector, LoadContext, threshold_params
 from depiction.errors import DataError
 from depiction.extras import missing_extra
 from depiction.normalize import NormalizedText
@@ -126,23 +126,8 @@ def read_heads() -> HeadsFile:
 
 
 def thresholds_from_params(params: Mapping[str, bool | int | float | str]) -> dict[str, float]:
-    """Threshold overrides (kind → value) from ``semantic_threshold_<kind>`` params.
-
-    Raises `ValueError` for an unknown kind or a value that is not a number in (0, 1).
-    """
-    found: dict[str, float] = {}
-    for name, value in params.items():
-        if not name.startswith(THRESHOLD_PARAM):
-            continue
-        kind = name.removeprefix(THRESHOLD_PARAM)
-        if kind not in KINDS:
-            raise ValueError(f"'{name}': no semantic kind '{kind}' (kinds: {', '.join(KINDS)})")
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
-            raise ValueError(
-                f"'{name}' must be a number between 0 and 1 (exclusive), not {value!r}"
-            )
-        found[kind] = float(value)
-    return found
+    """Threshold overrides (kind → value) from ``semantic_threshold_<kind>`` params."""
+    return threshold_params(params, THRESHOLD_PARAM, KINDS, "semantic kind")
 
 
 class Embedder:
@@ -193,6 +178,19 @@ class Embedder:
             text = text[: max(1, len(text) * MAX_TOKENS // count - 1)]
             count = int(self._model.token_count(text, True))
         return text
+
+
+_SHARED: Embedder | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_embedder() -> Embedder:
+    """One embedder per process, so detectors that embed the same prompt share its cache."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = Embedder()
+        return _SHARED
 
 
 def _load_model() -> Any:
@@ -251,7 +249,7 @@ class SemanticDetector(Detector):
         self._thresholds = np.array(
             [overrides.get(k, heads.heads[k].threshold) for k in KINDS], dtype=np.float32
         )
-        self._embedder = Embedder()
+        self._embedder = shared_embedder()
 
     @property
     def embedder(self) -> Embedder:

@@ -31,12 +31,17 @@ class Case(BaseModel):
     """For `restrict` cases: the span a revision must remove."""
 
 
-SHIPPED = {"dev": "dev_cases.jsonl", "xstest": "xstest.jsonl"}
+SHIPPED = {
+    "dev": "dev_cases.jsonl",
+    "xstest": "xstest.jsonl",
+    "corpus-holdout": "corpus_holdout.jsonl",
+}
 
 
 def dataset_path(name: str | Path) -> Path:
-    """A file path, or the name of a shipped dataset: "dev" (depiction's development set)
-    or "xstest" (XSTest, CC BY 4.0)."""
+    """A file path, or the name of a shipped dataset: "dev" (depiction's development set),
+    "corpus-holdout" (the held-out slice of the harm corpus, 12 languages) or "xstest" (XSTest,
+    CC BY 4.0)."""
     if not Path(name).exists() and str(name) in SHIPPED:
         return Path(str(resources.files("depiction") / "data" / "benchmarks" / SHIPPED[str(name)]))
     return Path(name)

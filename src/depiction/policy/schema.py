@@ -8,25 +8,12 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from depiction.decision import Effect
+from depiction.langdata import merged
 
 RULE_ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]*$"
 RESERVED_NAMES = frozenset({"score", "mode", "lang", "params"})
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 """`{kind}` in an explanation quotes what that signal matched."""
-
-DEFAULT_CONNECTORS_BEFORE = (
-    "in the style of|in the manner of|style of|inspired by|art by|artwork by|artworks by"
-    "|illustration by|illustrations by|painted by|drawn by|illustrated by|photographed by"
-    "|sketched by|designed by|created by|by|à la|a la|仿|模仿|参考|效仿"
-).split("|")
-DEFAULT_CONNECTORS_AFTER = (
-    "'s style|’s style|s' style|-style|style|-inspired|inspired|的风格|风格|的画风|画风|的笔触|笔触|式"
-).split("|")
-DEFAULT_CONNECTORS_WRAPPING = ["in", "in a", "in an", "with"]
-DEFAULT_FILLER = (
-    "a an the in of by and with art artwork style painting picture image illustration drawing"
-    " 画 图 的 一 幅 张 个 风格"
-).split()
 
 
 class Rewrite(BaseModel):
@@ -37,15 +24,15 @@ class Rewrite(BaseModel):
     remove: list[str] = Field(min_length=1, description="Signal kinds whose spans are removed.")
     replacement: str = Field(default="", description="Text put where the first span was.")
     connectors_before: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_CONNECTORS_BEFORE),
-        description="Phrases removed with a span when they come right before it.",
+        default_factory=lambda: merged("style_before"),
+        description="Phrases removed with a span when they come right before it (default: `style_before` of every language in data/languages).",
     )
     connectors_after: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_CONNECTORS_AFTER),
+        default_factory=lambda: merged("style_after"),
         description="Phrases removed with a span when they come right after it.",
     )
     connectors_wrapping: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_CONNECTORS_WRAPPING),
+        default_factory=lambda: merged("style_wrapping"),
         description="Removed before a span only when a connector follows it ('in X's style').",
     )
     list_kinds: list[str] = Field(
@@ -57,7 +44,7 @@ class Rewrite(BaseModel):
         description="If set, a rewrite that leaves only filler words refuses with this text.",
     )
     filler: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_FILLER),
+        default_factory=lambda: merged("filler"),
         description="Words that do not count as content when judging an empty rewrite.",
     )
 

@@ -36,8 +36,9 @@ from rapidfuzz.distance import Levenshtein
 from xxhash import xxh3_64_intdigest
 
 from depiction.errors import RegistryError
-from depiction.normalize import HAN_RUN, MappedText, is_han
+from depiction.normalize import HAN_RUN, is_han
 from depiction.registry.gcpause import paused_gc
+from depiction.views import MappedText
 
 _MAX_TOKENS = 4
 _MAX_HAN = 10

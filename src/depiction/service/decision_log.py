@@ -43,6 +43,7 @@ class DecisionLog:
             "policy_sha256": decision.policy.sha256,
             "input_sha256": input_digest(request),
             "mode": request.mode,
+            "language": decision.language,
             "action": decision.action,
             "categories": decision.categories,
             "rules": [hit.id for hit in decision.rules],

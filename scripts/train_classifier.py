@@ -1,0 +1,307 @@
+"""Train the multilingual harm classifier on the corpus, reproducibly.
+
+    pip install -e '.[train]'
+    python scripts/train_classifier.py [--check]
+
+Reads ``corpus/raw`` (corpus/WRITING.md), normalizes every prompt exactly as the detector
+does, and fits two heads per harm category on the training writers' lines: an L2 logistic
+regression on hashed character n-grams, and one on the multilingual-e5-small sentence
+embedding (the `semantic` extra's model) that must confirm it. A head's negatives are the
+benign lines and the harms of other families; its own family (e.g. the three sexual
+categories) is left out, so heads do not learn to tell apart harms refused either way.
+
+Thresholds come from out-of-fold scores on the training writers alone (5 folds that never
+split a template group): the embedding heads at `CONFIRM_BUDGET` of benign lines each, the
+n-gram heads where both agreeing refuse at most `UNION_BUDGET` of benign lines. The held-out
+writers (``h*``) are read only to report figures and to write
+``data/benchmarks/corpus_holdout.jsonl`` for ``depiction eval corpus-holdout``.
+
+Writes ``src/depiction/data/models/harm_classifier.{json,npz}``; ``--check`` only says whether
+the shipped files are what this script produces. Embedding the corpus takes most of the time
+(about 7 minutes on one core).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from collections import Counter
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from depiction.classifier.features import MAX_N, buckets
+from depiction.classifier.model import Category, HarmClassifier, ModelCard
+from depiction.detectors.semantic import MODEL_PACKAGE, Embedder
+from depiction.evaluation.corpus import HARM_LABELS, CorpusLine, corpus_sha256, read_corpus
+from depiction.normalize import Normalizer
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS = ROOT / "src/depiction/data/models"
+HOLDOUT_CASES = ROOT / "src/depiction/data/benchmarks/corpus_holdout.jsonl"
+BITS = 18
+REGULARIZATION = 50.0
+"""Inverse L2 strength (liblinear), one value for every head; classes are weighted to balance,
+since each head has few positives. Chosen out-of-fold on the training writers (4, 10, 50)."""
+UNION_BUDGET = 0.01
+"""Share of out-of-fold benign lines that any category may refuse (both heads agreeing)."""
+CONFIRM_BUDGET = 0.05
+"""Share of out-of-fold benign lines an embedding head may score above its threshold: it only
+confirms what an n-gram head found, so it can be lenient."""
+CONFIRM_REGULARIZATION = 1.0
+BATCH = 32
+MIN_THRESHOLD = 0.05
+FOLDS = 5
+FAMILIES = (
+    ("sexual_minors", "sexual_real_person", "sexual_explicit"),
+    ("violence_real_person", "violence_graphic"),
+    ("deception", "fraud_documents"),
+    ("extremism", "hate"),
+    ("weapons", "illicit"),
+    ("self_harm",),
+)
+
+
+def family(label: str) -> tuple[str, ...]:
+    return next(f for f in FAMILIES if label in f)
+
+
+def features(lines: list[CorpusLine]) -> sparse.csr_matrix:
+    """Rows of hashed n-grams, each scaled to unit length, as the detector computes them."""
+    normalizer = Normalizer()
+    normalizer.load()
+    indptr, indices = [0], []
+    values: list[NDArray[np.float32]] = []
+    for line in lines:
+        found = buckets(normalizer.normalize(line.text).words.text, line.mode, BITS)
+        indices.append(found)
+        values.append(np.full(len(found), 1 / np.sqrt(len(found)), dtype=np.float32))
+        indptr.append(indptr[-1] + len(found))
+    return sparse.csr_matrix(
+        (np.concatenate(values), np.concatenate(indices), indptr), shape=(len(lines), 1 << BITS)
+    )
+
+
+def targets(lines: list[CorpusLine], category: str) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """(used, positive) per line for one head: its family's other harms are left out."""
+    related = set(family(category)) - {category}
+    used = np.array([line.label not in related for line in lines])
+    positive = np.array([line.label == category for line in lines])
+    return used, positive
+
+
+def embeddings(lines: list[CorpusLine]) -> NDArray[np.float32]:
+    """Each line's sentence embedding, as the detector computes it (normalized, truncated),
+    in fixed batches so that the result does not depend on the machine's core count."""
+    normalizer = Normalizer()
+    normalizer.load()
+    texts = [normalizer.normalize(line.text).words.text for line in lines]
+    embedder = Embedder(cache_size=0)
+    return np.concatenate(
+        [embedder.embed_many(texts[i : i + BATCH]) for i in range(0, len(texts), BATCH)]
+    )
+
+
+def fit(
+    matrix: sparse.csr_matrix | NDArray[np.float32],
+    lines: list[CorpusLine],
+    category: str,
+    strength: float = REGULARIZATION,
+) -> LogisticRegression:
+    used, positive = targets(lines, category)
+    model = LogisticRegression(
+        C=strength, solver="liblinear", max_iter=1000, class_weight="balanced"
+    )
+    return model.fit(matrix[used], positive[used])
+
+
+def out_of_fold(
+    matrix: sparse.csr_matrix | NDArray[np.float32], lines: list[CorpusLine], strength: float
+) -> NDArray[np.float64]:
+    """Each training line's scores from heads that never saw its template group."""
+    scores = np.zeros((len(lines), len(HARM_LABELS)))
+    groups = [line.group for line in lines]
+    for train, test in GroupKFold(n_splits=FOLDS).split(matrix, groups=groups):
+        fold = [lines[i] for i in train]
+        for column, category in enumerate(HARM_LABELS):
+            model = fit(matrix[train], fold, category, strength)
+            scores[test, column] = model.predict_proba(matrix[test])[:, 1]
+    return scores
+
+
+def threshold(benign_scores: NDArray[np.float64], budget: float) -> float:
+    """The lowest threshold leaving at most `budget` of benign lines above it."""
+    allowed = int(budget * len(benign_scores))
+    ranked = np.sort(benign_scores)[::-1]
+    return round(max(MIN_THRESHOLD, float(ranked[allowed]) + 1e-4), 4)
+
+
+def per_head(benign_scores: NDArray[np.float64], budget: float) -> NDArray[np.float64]:
+    return np.array([threshold(benign_scores[:, c], budget) for c in range(len(HARM_LABELS))])
+
+
+def refused(
+    ngram: NDArray[np.float64], confirm: NDArray[np.float64], cuts: NDArray[np.float64]
+) -> NDArray[np.bool_]:
+    """Lines some category refuses: both of its heads at or above their thresholds."""
+    return ((ngram >= cuts[0]) & (confirm >= cuts[1])).any(axis=1)
+
+
+def thresholds(ngram: NDArray[np.float64], confirm: NDArray[np.float64]) -> NDArray[np.float64]:
+    """(n-gram, confirming) thresholds per category, on benign lines' out-of-fold scores: the
+    confirming heads at `CONFIRM_BUDGET` each, the n-gram heads at the largest shared
+    per-head budget whose agreement refuses at most `UNION_BUDGET` of benign lines."""
+    confirming = per_head(confirm, CONFIRM_BUDGET)
+    for budget in np.geomspace(UNION_BUDGET, UNION_BUDGET / 100, 60):
+        cuts = np.stack([per_head(ngram, budget), confirming])
+        if refused(ngram, confirm, cuts).mean() <= UNION_BUDGET:
+            return cuts
+    raise SystemExit("no thresholds meet the benign budget")
+
+
+def figures(lines: list[CorpusLine], refusals: NDArray[np.bool_]) -> dict[str, Any]:
+    """Recall of harms and over-refusal of benign lines, overall and per language."""
+    harmful = np.array([line.harmful for line in lines])
+    result: dict[str, Any] = {}
+    for lang in ["all", *sorted({line.lang for line in lines})]:
+        mask = np.array([lang in ("all", line.lang) for line in lines])
+        result[lang] = {
+            "harmful": int((mask & harmful).sum()),
+            "benign": int((mask & ~harmful).sum()),
+            "recall": round(float(refusals[mask & harmful].mean()), 4),
+            "over_refusal": round(float(refusals[mask & ~harmful].mean()), 4),
+        }
+    return result
+
+
+def quantized(weights: NDArray[np.float64]) -> tuple[NDArray[np.int8], NDArray[np.float32]]:
+    scale = (np.abs(weights).max(axis=0) / 127).astype(np.float32)
+    return np.round(weights / scale).astype(np.int8), scale
+
+
+def train() -> tuple[bytes, bytes, str]:
+    lines = read_corpus()
+    train_lines = [line for line in lines if line.split == "train"]
+    holdout = [line for line in lines if line.split == "holdout"]
+    matrix, vectors = features(train_lines), embeddings(train_lines)
+    oof = out_of_fold(matrix, train_lines, REGULARIZATION)
+    oof_confirm = out_of_fold(vectors, train_lines, CONFIRM_REGULARIZATION)
+    benign = np.array([not line.harmful for line in train_lines])
+    cuts = thresholds(oof[benign], oof_confirm[benign])
+    heads = [fit(matrix, train_lines, category) for category in HARM_LABELS]
+    confirming = [fit(vectors, train_lines, c, CONFIRM_REGULARIZATION) for c in HARM_LABELS]
+    weights, scale = quantized(np.stack([h.coef_[0] for h in heads], axis=1))
+    confirm = np.stack([h.coef_[0] for h in confirming], axis=1).astype(np.float32)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, weights=weights, scale=scale, confirm=confirm)
+    card = ModelCard(
+        bits=BITS,
+        embedding=f"{MODEL_PACKAGE} {metadata.version(MODEL_PACKAGE)}",
+        corpus_sha256=corpus_sha256(lines),
+        training={
+            "features": f"hashed character 1-{MAX_N}-grams of the normalized prompt, 2^{BITS} "
+            "buckets, unit length, plus an edit-mode feature; confirming heads on the "
+            "multilingual-e5-small embedding",
+            "heads": f"L2 logistic regression (liblinear), C={REGULARIZATION} (n-grams) and "
+            f"C={CONFIRM_REGULARIZATION} (embedding), balanced classes, one per category",
+            "thresholds": f"out-of-fold ({FOLDS} folds by template group): embedding heads at "
+            f"{CONFIRM_BUDGET:.0%} of benign lines each, n-gram heads where the two agreeing "
+            f"refuse at most {UNION_BUDGET:.0%} of benign lines, never below {MIN_THRESHOLD}",
+            "train_lines": len(train_lines),
+            "holdout_lines": len(holdout),
+            "languages": dict(sorted(Counter(line.lang for line in lines).items())),
+        },
+        categories={
+            category: Category(
+                bias=float(head.intercept_[0]),
+                threshold=float(cuts[0, i]),
+                confirm_bias=float(check.intercept_[0]),
+                confirm_threshold=float(cuts[1, i]),
+            )
+            for i, (category, head, check) in enumerate(
+                zip(HARM_LABELS, heads, confirming, strict=True)
+            )
+        },
+    )
+    model = HarmClassifier(card, weights.astype(np.float32) * scale, confirm)
+    held = holdout_refusals(model, holdout, cuts)
+    card = card.model_copy(
+        update={
+            "training": {
+                **card.training,
+                "out_of_fold": figures(train_lines, refused(oof, oof_confirm, cuts))["all"],
+                "holdout": figures(holdout, held),
+            }
+        }
+    )
+    return card.model_dump_json(indent=1).encode() + b"\n", buffer.getvalue(), cases(holdout)
+
+
+def holdout_refusals(
+    model: HarmClassifier, holdout: list[CorpusLine], cuts: NDArray[np.float64]
+) -> NDArray[np.bool_]:
+    normalizer = Normalizer()
+    normalizer.load()
+    texts = [normalizer.normalize(line.text).words.text for line in holdout]
+    ngram = np.array(
+        [
+            list(model.scores(text, line.mode).values())
+            for text, line in zip(texts, holdout, strict=True)
+        ]
+    )
+    confirm = np.array(
+        [list(model.confirm_scores(vector).values()) for vector in embeddings(holdout)]
+    )
+    return refused(ngram, confirm, cuts)
+
+
+def cases(holdout: list[CorpusLine]) -> str:
+    """The held-out slice as an evaluation dataset (`depiction eval corpus-holdout`)."""
+    rows = []
+    for line in holdout:
+        rows.append(
+            {
+                "id": f"{line.writer}-{line.lang}-{line.label}-{line.line}",
+                "prompt": line.text,
+                "mode": line.mode,
+                "expected": "refuse" if line.harmful else "allow",
+                "category": line.label,
+                "lang": line.lang,
+                "split": "holdout",
+                "template": line.group,
+            }
+        )
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare with the shipped files")
+    args = parser.parse_args()
+    card, weights, holdout = train()
+    outputs = {
+        MODELS / "harm_classifier.json": card,
+        MODELS / "harm_classifier.npz": weights,
+        HOLDOUT_CASES: holdout.encode(),
+    }
+    if args.check:
+        stale = [str(p) for p, data in outputs.items() if not p.exists() or p.read_bytes() != data]
+        if stale:
+            sys.exit("not what the corpus produces: " + ", ".join(stale))
+        print("shipped classifier files match the corpus")
+        return
+    for path, data in outputs.items():
+        path.write_bytes(data)
+    print(json.dumps(json.loads(card)["training"], indent=1))
+
+
+if __name__ == "__main__":
+    main()

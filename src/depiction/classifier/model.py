@@ -1,0 +1,130 @@
+"""The trained classifier: weights, thresholds and how they were measured.
+
+Two heads per category. Hashed character n-grams read every prompt in microseconds; where one
+passes its threshold, a head on the prompt's multilingual sentence embedding must agree. The
+n-gram heads alone learn shortcuts of the corpus's wording (a stated age in a harmless
+sentence, "sexy" in any edit); the embedding reads meaning, and the two rarely err together.
+
+``data/models/harm_classifier.npz`` holds the weights (int8, one column per category, with a
+scale per column) and ``harm_classifier.json`` everything a reader should see: categories,
+thresholds, the corpus digest and the held-out figures. Both are written by
+``scripts/train_classifier.py``, deterministically, so ``--check`` can say whether the shipped
+files are what the corpus produces.
+"""
+
+from __future__ import annotations
+
+import io
+from importlib import resources
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from depiction.classifier.features import buckets
+from depiction.errors import DataError
+
+WINDOW = 160
+"""Long prompts are also scored in windows of 160 characters (half overlapping), and each
+category keeps its highest score. (Scoring clause by clause as well was tried: it found a few
+more held-out harms but doubled over-refusal, since thresholds are set on whole prompts.)"""
+
+
+class Category(BaseModel):
+    """One category's two heads: the n-gram head (bias, threshold) and the sentence-embedding
+    head that confirms it (bias, threshold)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    bias: float
+    threshold: float = Field(gt=0, lt=1)
+    confirm_bias: float
+    confirm_threshold: float = Field(gt=0, lt=1)
+    metrics: dict[str, float | int] = Field(default_factory=dict)
+
+
+class ModelCard(BaseModel):
+    """``harm_classifier.json``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    bits: int = Field(ge=10, le=24)
+    embedding: str
+    """The sentence embedding the confirming heads read (package and version)."""
+    corpus_sha256: str
+    training: dict[str, Any]
+    categories: dict[str, Category]
+
+
+def card_path() -> Any:
+    return resources.files("depiction") / "data" / "models" / "harm_classifier.json"
+
+
+def weights_path() -> Any:
+    return resources.files("depiction") / "data" / "models" / "harm_classifier.npz"
+
+
+class HarmClassifier:
+    """Scores a normalized prompt per harm category; immutable once loaded, so thread-safe."""
+
+    def __init__(
+        self, card: ModelCard, weights: NDArray[np.float32], confirm: NDArray[np.float32]
+    ) -> None:
+        count = len(card.categories)
+        if (
+            weights.shape != (1 << card.bits, count)
+            or confirm.ndim != 2
+            or confirm.shape[1] != count
+        ):
+            raise DataError(
+                f"classifier weights have shapes {weights.shape} and {confirm.shape}, expected "
+                f"({1 << card.bits}, {count}) and (dimensions, {count})"
+            )
+        self.card = card
+        self.categories = tuple(card.categories)
+        self._weights = weights
+        self._bias = np.array([c.bias for c in card.categories.values()], dtype=np.float32)
+        self._confirm = confirm
+        self._confirm_bias = np.array(
+            [c.confirm_bias for c in card.categories.values()], dtype=np.float32
+        )
+
+    @classmethod
+    def load(cls) -> HarmClassifier:
+        """The shipped model; a damaged or mismatched file is a `DataError`."""
+        try:
+            card = ModelCard.model_validate_json(card_path().read_bytes())
+            with np.load(io.BytesIO(weights_path().read_bytes())) as stored:
+                quantized, scale = stored["weights"], stored["scale"]
+                confirm = stored["confirm"].astype(np.float32)
+        except (OSError, ValueError, KeyError, ValidationError) as error:
+            raise DataError(f"harm classifier files are invalid: {error}") from error
+        return cls(card, quantized.astype(np.float32) * scale.astype(np.float32), confirm)
+
+    def thresholds(self) -> dict[str, float]:
+        return {name: c.threshold for name, c in self.card.categories.items()}
+
+    def confirm_thresholds(self) -> dict[str, float]:
+        return {name: c.confirm_threshold for name, c in self.card.categories.items()}
+
+    def confirm_scores(self, embedding: NDArray[np.float32]) -> dict[str, float]:
+        """Each category's probability from the sentence-embedding heads."""
+        logits = embedding @ self._confirm + self._confirm_bias
+        probabilities = 1.0 / (1.0 + np.exp(-logits))
+        return {name: float(p) for name, p in zip(self.categories, probabilities, strict=True)}
+
+    def scores(self, text: str, mode: str) -> dict[str, float]:
+        """Each category's probability for the normalized `words` view: the highest over the
+        whole text and, for a long prompt, its windows."""
+        logits = self._logits(text, mode)
+        if len(text) > WINDOW:
+            for start in range(0, len(text) - WINDOW // 2, WINDOW // 2):
+                logits = np.maximum(logits, self._logits(text[start : start + WINDOW], mode))
+        probabilities = 1.0 / (1.0 + np.exp(-logits))
+        return {name: float(p) for name, p in zip(self.categories, probabilities, strict=True)}
+
+    def _logits(self, text: str, mode: str) -> NDArray[np.float32]:
+        found = buckets(text, mode, self.card.bits)
+        summed: NDArray[np.float32] = self._weights[found].sum(axis=0)
+        return summed / np.float32(np.sqrt(len(found))) + self._bias

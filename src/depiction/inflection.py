@@ -1,0 +1,61 @@
+"""Names as they are inflected: Путина, Путину and Путин meet; so do لترامب and ترامب.
+
+Each word of a name and of a prompt loses its longest ending from the languages'
+``name_suffixes`` and its longest clitic from ``name_prefixes`` (data/languages), as long as
+three letters stay. Both sides are cut the same way, so a name matches in any case form
+without a dictionary of forms. Only the name detectors read this view; term lists match
+the plain words.
+"""
+
+from __future__ import annotations
+
+from depiction.langdata import merged
+from depiction.views import MappedText
+
+MIN_STEM = 3
+
+
+class Inflections:
+    """Strips endings and clitics; immutable, so one instance serves every thread."""
+
+    def __init__(self, prefixes: list[str], suffixes: list[str]) -> None:
+        self._prefixes = sorted(prefixes, key=len, reverse=True)
+        self._suffixes = sorted(suffixes, key=len, reverse=True)
+
+    @classmethod
+    def shipped(cls) -> Inflections:
+        return cls(merged("name_prefixes"), merged("name_suffixes"))
+
+    def word(self, word: str) -> tuple[int, int]:
+        """The [start, end) of `word` left once its clitic and ending are cut."""
+        start, end = 0, len(word)
+        for prefix in self._prefixes:
+            if word.startswith(prefix) and end - len(prefix) >= MIN_STEM:
+                start = len(prefix)
+                break
+        for suffix in self._suffixes:
+            if word.endswith(suffix) and end - len(suffix) - start >= MIN_STEM:
+                end -= len(suffix)
+                break
+        return start, end
+
+    def term(self, folded: str) -> str:
+        """A folded name, every word cut."""
+        return " ".join(w[slice(*self.word(w))] for w in folded.split(" "))
+
+    def view(self, words: MappedText) -> MappedText:
+        """The words view with every word cut, keeping each character's origin."""
+        if not self._prefixes and not self._suffixes:
+            return words
+        chars: list[str] = []
+        origin: list[int] = []
+        position = 0
+        for index, word in enumerate(words.text.split(" ")):
+            if index:
+                chars.append(" ")
+                origin.append(words.origin[position - 1])
+            start, end = self.word(word)
+            chars.append(word[start:end])
+            origin.extend(words.origin[position + start : position + end])
+            position += len(word) + 1
+        return MappedText("".join(chars), tuple(origin))
