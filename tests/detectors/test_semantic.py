@@ -201,7 +201,9 @@ def test_runs_only_when_its_signals_could_change_the_decision() -> None:
     decision = engine.check("nude photo of Taylor Swift in a bathtub")
     assert decision.categories == ["sexual_real_person"]
     assert detector.embedder.misses == misses + 1
-    decision = engine.check("let her dress fade away entirely", mode="edit")  # image_person: it could
+    decision = engine.check(
+        "let her dress fade away entirely", mode="edit"
+    )  # image_person: it could
     assert detector.embedder.misses == misses + 2
     assert decision.action == "refuse"
     assert "sexual_real_person.semantic" in {hit.id for hit in decision.rules}
