@@ -1,5 +1,5 @@
 """Per-language data (``data/languages/<code>.yaml``): style connectors, name inflections,
-filler words. Adding a language is adding a file; the phrases of every language apply to
+filler words, how ages are stated. Adding a language is adding a file; the phrases of every language apply to
 every prompt, since prompts mix languages and short ones are often misidentified."""
 
 from __future__ import annotations
@@ -11,6 +11,25 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from depiction.errors import DataError
+
+
+class AgeWords(BaseModel):
+    """How the language states a person's age ("12 años", "zwölfjährige", "열두 살"), for the
+    minors detector. A trailing ``*`` makes a word a prefix ("jährig*" finds "12-jährige")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    units: list[str] = Field(default_factory=list)
+    """Words right after a number that make it an age."""
+    numbers: dict[str, int] = Field(default_factory=dict)
+    """Numbers spelt as words, usable before a unit."""
+    ages: dict[str, int] = Field(default_factory=dict)
+    """Single words that state an age ("quattordicenne")."""
+    before: list[str] = Field(default_factory=list)
+    """Words right before a number that make it an age ("عمرها 12")."""
+    not_before: list[str] = Field(default_factory=list)
+    not_after: list[str] = Field(default_factory=list)
+    """Words around a number and unit that make it a duration, not an age ("hace 12 años")."""
 
 
 class LanguageData(BaseModel):
@@ -25,6 +44,7 @@ class LanguageData(BaseModel):
     name_prefixes: list[str] = Field(default_factory=list)
     name_suffixes: list[str] = Field(default_factory=list)
     filler: list[str] = Field(default_factory=list)
+    age: AgeWords = AgeWords()
 
 
 @cache

@@ -1,4 +1,4 @@
-"""Stated ages and minor-denoting words, in English and Chinese."""
+"""Stated ages and minor-denoting words, in every supported language."""
 
 import pytest
 
@@ -18,6 +18,29 @@ from depiction.detectors.minors import parse_age
         ("十四岁的女孩", 14),
         ("12岁男孩", 12),
         ("十七歲", 17),
+        ("una niña de 12 años", 12),
+        ("doce años", 12),
+        ("menina de 13 anos", 13),
+        ("fillette de 12 ans", 12),
+        ("dix-sept ans", 17),
+        ("nackte 12-Jährige", 12),
+        ("zwölfjährige Schülerin", 12),
+        ("14 J. girl", 14),
+        ("ragazza di 14 anni", 14),
+        ("quattordicenne", 14),
+        ("девочка 12 лет", 12),
+        ("двенадцатилетняя школьница", 12),
+        ("12-летняя", 12),
+        ("12歳の少女", 12),
+        ("３歳", 3),
+        ("十二歳", 12),
+        ("열두 살 소녀", 12),
+        ("14살 여중생", 14),
+        ("بنت عمرها 12 سنة", 12),
+        ("بنت عمرها 12", 12),
+        ("bent 12 sana", 12),
+        ("बच्ची 12 साल की", 12),
+        ("barah saal ki ladki", 12),
     ],
 )
 def test_stated_ages_under_18_are_minor_signals(engine: Engine, prompt: str, age: int) -> None:
@@ -33,6 +56,17 @@ def test_stated_ages_under_18_are_minor_signals(engine: Engine, prompt: str, age
         "she is 5 feet tall",
         "岁月如歌",
         "a 30-year-old chef",
+        "hace 12 años",
+        "il y a 12 ans",
+        "vor 12 Jahren",
+        "12 anni fa",
+        "12 лет назад",
+        "12 साल पहले",
+        "منذ 12 سنة",
+        "un homme de 45 ans",
+        "25 años",
+        "2세대 아이돌",
+        "1990年代",
     ],
 )
 def test_adult_ages_and_non_ages_are_not_minors(engine: Engine, prompt: str) -> None:

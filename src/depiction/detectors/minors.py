@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from depiction.decision import Signal
+from depiction.detectors.base import LoadContext
 from depiction.detectors.lexicon import LexiconDetector
-from depiction.normalize import NormalizedText
+from depiction.langdata import AgeWords, languages
+from depiction.normalize import NormalizedText, Normalizer
 from depiction.request import Request
 
 ADULT_AGE = 18
@@ -47,28 +50,97 @@ _AGE_PATTERNS = (
         rf"|\b(?:(?:who|she|he|they)\s+(?:is|are|was|were)|canonically)\s+(?:only\s+|just\s+)?"
         rf"(?P<age4>{_EN_NUMBER})\b{_NOT_A_UNIT}"
     ),
-    re.compile(r"(?P<age>\d{1,2}|[一二两三四五六七八九十]{1,3})\s*周?岁(?!月)"),
+    re.compile(r"(?P<age>\d{1,2}|[一二两三四五六七八九十]{1,3})\s*周?[岁歳](?!月)"),
 )
+
+
+class StatedAges:
+    """Ages stated the way the language files (``data/languages``) say, in every language at
+    once: a number (digits in any script, or a number word) and a unit ("12 años", "열두 살",
+    "12-летняя"), a word before a number ("عمرها 12"), or one word ("quattordicenne"). A number
+    of years that is a duration ("hace 12 años", "12 лет назад") is not an age."""
+
+    def __init__(self, normalizer: Normalizer, words: list[AgeWords]) -> None:
+        fold = normalizer.fold_term
+        self._values = {fold(w): v for data in words for w, v in data.numbers.items()}
+        self._values |= {fold(w.rstrip("*")): v for data in words for w, v in data.ages.items()}
+        number = _alternatives([*self._values], fold, bounded=False) + r"|\d{1,2}"
+        units = _alternatives([u for data in words for u in data.units], fold)
+        before = _alternatives([b for data in words for b in data.before], fold)
+        ages = _alternatives([a for data in words for a in data.ages], fold)
+        self._pattern = re.compile(
+            rf"(?<![\w.,])(?P<age>{number})[\s-]*(?:{units})"
+            rf"|(?<!\w)(?:{before})\s*:?\s*(?P<age2>\d{{1,2}})(?!\d)"
+            rf"|(?<!\w)(?P<age3>{ages})"
+        )
+        self._not_before = tuple(" " + fold(w) for data in words for w in data.not_before)
+        self._not_after = tuple(fold(w) for data in words for w in data.not_after)
+
+    def find(self, folded: str) -> list[tuple[int, int, int]]:
+        """(start, end, age) of each stated age in a folded text."""
+        found = []
+        for match in self._pattern.finditer(folded):
+            token = " ".join(re.split(r"[\s-]+", next(v for v in match.groupdict().values() if v)))
+            age = int(token) if token.isdigit() else self._value(token)
+            if age is None or self._duration(folded, match.start(), match.end()):
+                continue
+            found.append((match.start(), match.end(), age))
+        return found
+
+    def _value(self, token: str) -> int | None:
+        """A number word's value; a one-word age ("двенадцатилетняя") by its longest prefix."""
+        if token in self._values:
+            return self._values[token]
+        prefixes = [word for word in self._values if token.startswith(word)]
+        return self._values[max(prefixes, key=len)] if prefixes else None
+
+    def _duration(self, folded: str, start: int, end: int) -> bool:
+        head = " " + " ".join(folded[:start].split())
+        tail = " ".join(folded[end:].split())
+        return head.endswith(self._not_before) or tail.startswith(self._not_after)
+
+
+def _alternatives(words: list[str], fold: Callable[[str], str], *, bounded: bool = True) -> str:
+    """A regex alternation of folded words, longest first; ``*`` ends a word prefix, and a
+    `bounded` word must end where the word does."""
+    parts = set()
+    for word in words:
+        folded = re.escape(fold(word.rstrip("*"))).replace(r"\ ", r"[\s-]+")
+        end = r"\w*" if word.endswith("*") else r"(?!\w)" if bounded else ""
+        parts.add(folded + end)
+    return "|".join(sorted(parts, key=len, reverse=True)) or r"(?!x)x"
 
 
 class MinorsDetector(LexiconDetector):
     name = "minors"
     signals = ("minor",)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._ages: StatedAges | None = None
+
+    def load(self, context: LoadContext) -> None:
+        super().load(context)
+        self._ages = StatedAges(context.normalizer, [d.age for d in languages().values()])
+
     def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
         found = super().detect(request, text)
-        for pattern in _AGE_PATTERNS:
-            for match in pattern.finditer(text.folded.text):
-                age = parse_age(next(v for v in match.groupdict().values() if v))
-                if age is not None and age < ADULT_AGE:
-                    found.append(
-                        Signal(
-                            kind="minor",
-                            span=text.quote(text.folded, match.start(), match.end()),
-                            source=self.name,
-                            data={"age": age},
-                        )
+        assert self._ages is not None, "load() was not called"
+        stated = [
+            (m.start(), m.end(), parse_age(next(v for v in m.groupdict().values() if v)))
+            for pattern in _AGE_PATTERNS
+            for m in pattern.finditer(text.folded.text)
+        ]
+        for start, end, age in stated + self._ages.find(text.folded.text):
+            if age is not None and age < ADULT_AGE:
+                found.append(
+                    Signal(
+                        kind="minor",
+                        span=text.quote(text.folded, start, end),
+                        source=self.name,
+                        data={"age": age},
                     )
+                )
         return found
 
 
