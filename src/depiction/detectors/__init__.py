@@ -24,6 +24,7 @@ from depiction.detectors.image_photo import ImagePhotoDetector
 from depiction.detectors.image_real_person import ImageRealPersonDetector
 from depiction.detectors.learned import LearnedDetector
 from depiction.detectors.minors import MinorsDetector
+from depiction.detectors.misspelt_person import MisspeltPersonDetector
 from depiction.detectors.optout import OptoutDetector
 from depiction.detectors.real_person import RealPersonDetector
 from depiction.detectors.self_harm import SelfHarmDetector
@@ -39,6 +40,7 @@ BUILTIN_DETECTORS: dict[str, type[Detector]] = {
         SexualDetector,
         MinorsDetector,
         RealPersonDetector,
+        MisspeltPersonDetector,
         OptoutDetector,
         ImageOptoutDetector,
         ArtistsDetector,
