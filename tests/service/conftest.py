@@ -33,8 +33,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_service(folder: Path, *args: str, **env: str) -> Iterator[str]:
-    """Start the service, wait until it is ready, yield its base URL, stop it."""
+def running_service(
+    folder: Path, *args: str, stderr: Path | None = None, **env: str
+) -> Iterator[str]:
+    """Start the service, wait until it is ready, yield its base URL, stop it (its stderr goes
+    to the `stderr` file if one is given)."""
     port = free_port()
     environment = {
         **os.environ,
@@ -42,8 +45,11 @@ def running_service(folder: Path, *args: str, **env: str) -> Iterator[str]:
         **env,
     }
     environment.pop("DEPICTION_UPSTREAM_URL", None) if "DEPICTION_UPSTREAM_URL" not in env else None
+    log = stderr.open("w") if stderr else None
     server = subprocess.Popen(
-        [sys.executable, "-m", "depiction", "serve", "--port", str(port), *args], env=environment
+        [sys.executable, "-m", "depiction", "serve", "--port", str(port), *args],
+        env=environment,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -60,6 +66,8 @@ def running_service(folder: Path, *args: str, **env: str) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if log:
+            log.close()
 
 
 @dataclass(frozen=True)

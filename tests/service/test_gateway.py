@@ -11,7 +11,8 @@ import openai
 import pytest
 
 from .conftest import BACKEND_PNG as PNG
-from .conftest import Call, image_backend, running_service
+from .conftest import TRICKLE, Call, image_backend, running_service
+from .test_admin import bearer, create_key
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,11 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, lis
     """The service, in front of a recording image backend: (service URL, calls received)."""
     with (
         image_backend() as (upstream, calls),
-        running_service(tmp_path_factory.mktemp("gw"), DEPICTION_UPSTREAM_URL=upstream) as base,
+        running_service(
+            tmp_path_factory.mktemp("gw"),
+            DEPICTION_UPSTREAM_URL=upstream,
+            DEPICTION_UPSTREAM_TIMEOUT="2",
+        ) as base,
     ):
         yield base, calls
 
@@ -115,3 +120,50 @@ def test_edits_are_judged_with_what_is_in_their_image(
     assert decision["categories"] == ["sexual_real_person"]
     assert any(s["kind"] == "image.real_person" for s in decision["signals"])
     assert len(received) == 1
+
+
+def test_a_backend_trickling_its_answer_is_cut_off_at_one_deadline(
+    gateway: str, received: list[Call]
+) -> None:
+    # The backend sends a byte every half second, for ever: each read is well within the
+    # 2 s timeout, so only a deadline on the whole call ends it.
+    reply = httpx.post(
+        f"{gateway}/v1/images/generations",
+        json={"prompt": f"a fox, {TRICKLE.decode()}"},
+        timeout=30,
+    )
+    assert reply.status_code == 503
+    assert reply.json()["error"] == {
+        "code": "upstream_unavailable",
+        "message": "the image backend did not answer within 2 s",
+    }
+    assert len(received) == 1
+
+
+@pytest.mark.parametrize("upstream_key", [None, "sk-upstream"])
+def test_with_keys_required_the_clients_own_key_never_reaches_the_backend(
+    tmp_path: Path, upstream_key: str | None
+) -> None:
+    key = create_key(tmp_path, "gateway")
+    settings = {"DEPICTION_UPSTREAM_API_KEY": upstream_key} if upstream_key else {}
+    with (
+        image_backend() as (upstream, calls),
+        running_service(
+            tmp_path, DEPICTION_UPSTREAM_URL=upstream, DEPICTION_REQUIRE_KEYS="true", **settings
+        ) as base,
+    ):
+        generated = httpx.post(
+            f"{base}/v1/images/generations", json={"prompt": "a fox"}, headers=bearer(key)
+        )
+        edited = httpx.post(
+            f"{base}/v1/images/edits",
+            data={"prompt": "a fox"},
+            files={"image": ("in.png", base64.b64decode(PNG), "image/png")},
+            headers=bearer(key),
+        )
+    assert (generated.status_code, edited.status_code) == (200, 200)
+    assert len(calls) == 2
+    for call in calls:
+        assert key not in repr(call)
+        expected = f"Bearer {upstream_key}" if upstream_key else None
+        assert call.headers.get("authorization") == expected
