@@ -88,6 +88,19 @@ def check_image(data: bytes, index: int, max_pixels: int = DEFAULT_MAX_IMAGE_PIX
         raise ImageError(f"{where} is {width}×{height} pixels; the limit is {max_pixels:,}")
 
 
+def declared_pixels(data: bytes) -> int:
+    """Width × height as the image's header declares it, without decoding a pixel; 0 when the
+    header is unreadable (`check_image` then says what is wrong with the image)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+    except (Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        return 0
+    return width * height
+
+
 def decode_image(
     data: bytes, index: int = 0, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
 ) -> DecodedImage:

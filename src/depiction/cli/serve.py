@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Annotated
@@ -48,7 +49,15 @@ def serve(
     }
     os.environ.update({key: value for key, value in settings.items() if value})
     with reported_errors():
-        ServiceConfig.from_env()  # a bad settings file is one clear line here, not a worker crash
+        service = ServiceConfig.from_env()  # a bad settings file is one line here, not a crash
+    if not service.require_keys and not _loopback(host):
+        typer.echo(
+            f"WARNING: serving on {host}:{port} WITHOUT API KEYS: anyone who can reach this "
+            "address can use /v1/check and the gateway (and the upstream's key). Set "
+            "require_keys: true (DEPICTION_REQUIRE_KEYS=true) and create keys with "
+            "`depiction keys create NAME --scope check --scope gateway`.",
+            err=True,
+        )
     uvicorn.run(
         "depiction.service.app:app_from_env",
         factory=True,
@@ -57,3 +66,13 @@ def serve(
         workers=workers,
         log_level="warning",
     )
+
+
+def _loopback(host: str) -> bool:
+    """Only this machine can connect (a host name other than localhost may resolve anywhere)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

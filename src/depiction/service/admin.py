@@ -14,6 +14,7 @@ from depiction.errors import RegistryError
 from depiction.registry.appeals import AppealStore
 from depiction.registry.faces import template_from_photo
 from depiction.registry.store import OptoutStore
+from depiction.service.bodies import parse_json
 from depiction.service.portal import PHOTO_LIMIT
 
 
@@ -81,10 +82,7 @@ def admin_router(state: dict[str, Any], authorize: Callable[[Request, str], None
     @router.post("/appeals/{appeal_id}/resolve", summary="Uphold or overturn an appeal")
     async def resolve(request: Request, appeal_id: int) -> JSONResponse:
         authorize(request, "admin")
-        try:
-            outcome = (await request.json()).get("outcome", "")
-        except (ValueError, AttributeError):
-            return _error(400, "invalid_json", 'send {"outcome": "upheld" | "overturned"}')
+        outcome = parse_json(await request.body()).get("outcome", "")
         return _json(lambda: appeals().resolve(appeal_id, outcome).model_dump(mode="json"))
 
     @router.get("/appeals/export", summary="Resolved appeals as evaluation cases (JSONL)")

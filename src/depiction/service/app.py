@@ -7,9 +7,6 @@ status (5xx only for a fault of the service itself); no traceback ever reaches a
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import logging
 import time
 import uuid
@@ -19,10 +16,11 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
 from depiction.decision import Decision
 from depiction.engine import Engine
@@ -31,9 +29,10 @@ from depiction.policy import default_policy_path
 from depiction.registry.appeals import AppealStore
 from depiction.registry.database import ping
 from depiction.registry.store import OptoutStore
-from depiction.service import gateway
+from depiction.service import gateway, inputs
 from depiction.service.admin import admin_router
 from depiction.service.auth import Authenticator
+from depiction.service.bodies import BodyLimit
 from depiction.service.config import ServiceConfig
 from depiction.service.decision_log import DecisionLog
 from depiction.service.errors import ApiError
@@ -75,10 +74,28 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         lifespan=lifespan,
     )
 
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+
     @app.exception_handler(ApiError)
     async def api_error(_: Request, error: ApiError) -> JSONResponse:
         metrics.errors.labels(error.code).inc()
         return JSONResponse({"error": {"code": error.code, "message": error.message}}, error.status)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        """Starlette's own errors (unknown path, wrong method) in the one error shape."""
+        code = _HTTP_CODES.get(error.status_code, "invalid_request")
+        reply = await api_error(request, ApiError(error.status_code, code, str(error.detail)))
+        reply.headers.update(error.headers or {})
+        return reply
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_parameter(request: Request, error: RequestValidationError) -> JSONResponse:
+        """FastAPI's parameter validation (e.g. a path id that is not a number), as a 400."""
+        first = error.errors()[0]
+        where = " ".join(str(part) for part in first["loc"])
+        message = f"{where}: {first['msg']}"
+        return await api_error(request, ApiError(400, "invalid_request", message))
 
     def authorize(request: Request, scope: str) -> None:
         state["auth"].check(request, scope)
@@ -130,14 +147,14 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     @app.post("/v1/check", summary="Decide on one request")
     async def check(request: Request) -> JSONResponse:
         authorize(request, "check")
-        prompt, mode, images = await _read_check_request(request, settings)
-        decision, decision_id = await decide(prompt, mode, images)
+        given = await inputs.read_check(request, settings)
+        decision, decision_id = await decide(given.prompt, given.mode, given.images)
         return JSONResponse({**decision.model_dump(mode="json"), "decision_id": decision_id})
 
     @app.post("/v1/images/generations", summary="OpenAI-compatible image generation, checked")
     async def generations(request: Request) -> Response:
         authorize(request, "gateway")
-        body = await _read_json(request, settings)
+        body = await inputs.read_generation(request)
         decision, decision_id = await decide(body.get("prompt", ""), "generate", [])
         if decision.action == "refuse":
             return gateway.refusal(decision, decision_id)
@@ -157,14 +174,9 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     )
     async def edits(request: Request) -> Response:
         authorize(request, "gateway")
-        form = await _read_form(request, settings)
-        uploads = [
-            v
-            for k, v in form.multi_items()
-            if k in ("image", "image[]") and isinstance(v, UploadFile)
-        ]
-        images = await _read_uploads(uploads, settings)
-        decision, decision_id = await decide(str(form.get("prompt", "")), "edit", images)
+        edit = await inputs.read_edit(request, settings)
+        images = [part.data for part in edit.files]
+        decision, decision_id = await decide(edit.prompt, "edit", images)
         if decision.action == "refuse":
             return gateway.refusal(decision, decision_id)
         sending = gateway.forward_form(
@@ -172,7 +184,9 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             upstream,
             "/images/edits",
             request,
-            form,
+            edit.prompt,
+            edit.options,
+            edit.files,
             decision,
             decision_id,
         )
@@ -181,29 +195,23 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     @app.post("/v1/appeals", summary="Appeal a decision (by decision_id, with a reason)")
     async def appeal(request: Request) -> JSONResponse:
         authorize(request, "check")
-        body = await _read_json(request, settings)
-        decision_id, reason = str(body.get("decision_id", "")), str(body.get("reason", ""))
-        known = recent.get(decision_id)
-        if known is None and not isinstance(body.get("prompt"), str):
+        body = await inputs.read_appeal(request)
+        known = recent.get(body.decision_id)
+        if known is None and body.prompt is None:
             raise ApiError(
                 404, "unknown_decision", "decision not found here; include its prompt and action"
             )
         if known is None:
-            known = Remembered(
-                body["prompt"],
-                str(body.get("mode", "generate")),
-                str(body.get("action", "refuse")),
-                [],
-            )
+            known = Remembered(body.prompt or "", body.mode, body.action, [])
         try:
             filed = await run_in_threadpool(
                 state["appeals"].file,
-                decision_id,
+                body.decision_id,
                 known.prompt,
                 known.mode,
                 known.action,
                 known.categories,
-                reason,
+                body.reason,
             )
         except DepictionError as error:
             raise ApiError(400, "invalid_request", str(error)) from error
@@ -237,6 +245,16 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     return app
 
 
+_HTTP_CODES = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
 async def _forwarded(
     sending: Awaitable[Response], metrics: ServiceMetrics, endpoint: str
 ) -> Response:
@@ -249,97 +267,15 @@ async def _forwarded(
         metrics.upstream_latency.labels(endpoint).observe(time.perf_counter() - started)
 
 
-async def _read_check_request(
-    request: Request, settings: ServiceConfig
-) -> tuple[Any, str, list[bytes]]:
-    """(prompt, mode, images) from a JSON or multipart body, within the size limits."""
-    if _content_type(request, settings) == "application/json":
-        data = await _read_json(request, settings)
-        raw_images = data.get("images") or []
-        if not isinstance(raw_images, list) or not all(isinstance(i, str) for i in raw_images):
-            raise ApiError(
-                400, "invalid_request", "images must be a list of base64 strings or data URLs"
-            )
-        images = [_decode_image(item, settings) for item in raw_images]
-        return data.get("prompt", ""), str(data.get("mode", "generate")), images
-    form = await _read_form(request, settings)
-    uploads = [item for item in form.getlist("images") if isinstance(item, UploadFile)]
-    images = await _read_uploads(uploads, settings)
-    return str(form.get("prompt", "")), str(form.get("mode", "generate")), images
-
-
-def _content_type(request: Request, settings: ServiceConfig) -> str:
-    """The body's media type, after refusing bodies over the size limit."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > settings.max_body_bytes:
-        raise ApiError(
-            413, "payload_too_large", f"request body over {settings.max_body_bytes:,} bytes"
-        )
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in ("application/json", "multipart/form-data"):
-        raise ApiError(
-            415, "unsupported_media_type", "send application/json or multipart/form-data"
-        )
-    return content_type
-
-
-async def _read_json(request: Request, settings: ServiceConfig) -> dict[str, Any]:
-    if _content_type(request, settings) != "application/json":
-        raise ApiError(415, "unsupported_media_type", "this endpoint takes application/json")
-    body = await request.body()
-    if len(body) > settings.max_body_bytes:
-        raise ApiError(
-            413, "payload_too_large", f"request body over {settings.max_body_bytes:,} bytes"
-        )
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise ApiError(400, "invalid_utf8", "request body is not valid UTF-8") from error
-    except json.JSONDecodeError as error:
-        raise ApiError(
-            400, "invalid_json", f"request body is not valid JSON: {error.msg}"
-        ) from error
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_request", "request body must be a JSON object")
-    return data
-
-
-async def _read_form(request: Request, settings: ServiceConfig) -> Any:
-    if _content_type(request, settings) != "multipart/form-data":
-        raise ApiError(415, "unsupported_media_type", "this endpoint takes multipart/form-data")
-    return await request.form()
-
-
-async def _read_uploads(uploads: list[UploadFile], settings: ServiceConfig) -> list[bytes]:
-    images = [await upload.read() for upload in uploads]
-    if any(len(image) > settings.max_image_bytes for image in images):
-        raise ApiError(
-            413, "image_too_large", f"an image is over {settings.max_image_bytes:,} bytes"
-        )
-    return images
-
-
 def _upstream(settings: ServiceConfig) -> gateway.Upstream | None:
     if not settings.upstream_url:
         return None
     return gateway.Upstream(
-        settings.upstream_url, settings.upstream_api_key, not settings.require_keys
+        settings.upstream_url,
+        settings.upstream_api_key,
+        pass_client_auth=not settings.require_keys,
+        timeout_s=settings.upstream_timeout_s,
     )
-
-
-def _decode_image(item: str, settings: ServiceConfig) -> bytes:
-    payload = item.split(",", 1)[1] if item.startswith("data:") else item
-    try:
-        image = base64.b64decode(payload, validate=True)
-    except (binascii.Error, ValueError) as error:
-        raise ApiError(
-            400, "invalid_image", "an image is neither base64 nor a base64 data URL"
-        ) from error
-    if len(image) > settings.max_image_bytes:
-        raise ApiError(
-            413, "image_too_large", f"an image is over {settings.max_image_bytes:,} bytes"
-        )
-    return image
 
 
 def app_from_env() -> FastAPI:

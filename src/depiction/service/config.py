@@ -28,13 +28,24 @@ class ServiceConfig(BaseModel):
     upstream_url: str | None = Field(
         default=None, description="Image backend base URL, e.g. .../v1."
     )
-    upstream_timeout_s: float = Field(default=120.0, description="Timeout for one upstream call.")
+    upstream_timeout_s: float = Field(
+        default=120.0, gt=0, description="Deadline for one whole upstream call, body included."
+    )
     upstream_api_key: str | None = Field(default=None, description="Key sent to the upstream.")
     require_keys: bool = Field(default=False, description="Check and gateway calls need API keys.")
     portal_submissions_per_hour: int = Field(default=5, description="Per client IP.")
     max_prompt_chars: int = DEFAULT_MAX_PROMPT_CHARS
     max_body_bytes: int = Field(default=20 * 2**20, description="Largest request body accepted.")
     max_image_bytes: int = Field(default=8 * 2**20, description="Largest decoded image accepted.")
+    max_images_per_request: int = Field(
+        default=16, gt=0, description="Most input images in one request (OpenAI edits take 16)."
+    )
+    max_request_pixels: int = Field(
+        default=100_000_000,
+        gt=0,
+        description="Most pixels all images of one request may declare together (read from "
+        "their headers, before decoding).",
+    )
 
     @classmethod
     def from_env(cls) -> ServiceConfig:
@@ -66,6 +77,8 @@ class ServiceConfig(BaseModel):
             "portal_submissions_per_hour": "DEPICTION_PORTAL_PER_HOUR",
             "max_body_bytes": "DEPICTION_MAX_BODY_BYTES",
             "max_image_bytes": "DEPICTION_MAX_IMAGE_BYTES",
+            "max_images_per_request": "DEPICTION_MAX_IMAGES_PER_REQUEST",
+            "max_request_pixels": "DEPICTION_MAX_REQUEST_PIXELS",
         }
         return {field: env[name] for field, name in names.items() if env.get(name)}
 

@@ -9,16 +9,18 @@ for JSON responses, in a `depiction` field.
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
-from starlette.datastructures import UploadFile
 
 from depiction.decision import Decision
+from depiction.service.inputs import FilePart
 
 DECISION_HEADER = "X-Depiction-Decision"
 _HOP_BY_HOP = {"content-length", "content-encoding", "transfer-encoding", "connection"}
@@ -33,6 +35,9 @@ class Upstream:
     pass_client_auth: bool = True
     """Forward the client's own Authorization when there is no api_key (never when depiction's
     own keys are in use: the client's key is then a depiction key)."""
+    timeout_s: float = 120.0
+    """One deadline for the whole call: httpx's timeouts are per read, so a backend trickling
+    a byte a second would otherwise hold the request for ever."""
 
 
 class UpstreamUnavailable(Exception):
@@ -65,29 +70,15 @@ async def forward_json(
 
 
 async def forward_form(
-    client: httpx.AsyncClient, upstream: Upstream | None, path: str, request: Request, form: Any,
-    decision: Decision, decision_id: str,
+    client: httpx.AsyncClient, upstream: Upstream | None, path: str, request: Request,
+    prompt: str, options: dict[str, str], parts: Sequence[FilePart], decision: Decision,
+    decision_id: str,
 ) -> Response:  # fmt: skip
-    """Forward a multipart images request (edits), files included."""
-    data: dict[str, str] = {}
-    files: list[tuple[str, tuple[str, bytes, str]]] = []
-    for key, value in form.multi_items():
-        if isinstance(value, UploadFile):
-            await value.seek(0)
-            files.append(
-                (
-                    key,
-                    (
-                        value.filename or key,
-                        await value.read(),
-                        value.content_type or "application/octet-stream",
-                    ),
-                )
-            )
-        else:
-            data[key] = value
-    if decision.revised_prompt is not None:
-        data["prompt"] = decision.revised_prompt
+    """Forward a multipart images request (edits): exactly the judged prompt, options and
+    files, rebuilt from what was checked (never the raw body)."""
+    revised = decision.revised_prompt
+    data = {**options, "prompt": prompt if revised is None else revised}
+    files = [(p.field, (p.filename, p.data, p.content_type)) for p in parts]
     return await _send(
         client, upstream, path, request, decision, decision_id, data=data, files=files
     )
@@ -99,14 +90,19 @@ async def _send(
 ) -> Response:  # fmt: skip
     if upstream is None:
         raise UpstreamUnavailable("no image backend is configured (set DEPICTION_UPSTREAM_URL)")
-    passed = (
-        ("openai-organization",) if upstream.api_key else ("authorization", "openai-organization")
-    )
+    passed = {"openai-organization"}
+    if upstream.api_key is None and upstream.pass_client_auth:
+        passed.add("authorization")
     headers = {k: v for k, v in request.headers.items() if k.lower() in passed}
     if upstream.api_key:
         headers["authorization"] = f"Bearer {upstream.api_key}"
     try:
-        reply = await client.post(upstream.url.rstrip("/") + path, headers=headers, **payload)
+        async with asyncio.timeout(upstream.timeout_s):
+            reply = await client.post(upstream.url.rstrip("/") + path, headers=headers, **payload)
+    except TimeoutError as error:
+        raise UpstreamUnavailable(
+            f"the image backend did not answer within {upstream.timeout_s:g} s"
+        ) from error
     except httpx.HTTPError as error:
         raise UpstreamUnavailable(
             f"the image backend could not be reached: {type(error).__name__}"
