@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ..conftest import created
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -25,7 +27,7 @@ def running_service(folder: Path, *args: str, **env: str) -> Iterator[str]:
     port = free_port()
     environment = {
         **os.environ,
-        "DEPICTION_DATABASE_URL": f"sqlite:///{folder / 'registry.db'}",
+        "DEPICTION_DATABASE_URL": created(f"sqlite:///{folder / 'registry.db'}"),
         **env,
     }
     environment.pop("DEPICTION_UPSTREAM_URL", None) if "DEPICTION_UPSTREAM_URL" not in env else None

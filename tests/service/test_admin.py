@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..conftest import chromium, depiction
+from ..conftest import chromium, created, depiction
 from ..registry.test_refresh import eventually
 from .conftest import running_service
 
@@ -28,6 +28,7 @@ def create_key(folder: Path, *scopes: str) -> str:
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, dict[str, str]]]:
     folder = tmp_path_factory.mktemp("admin")
+    created(f"sqlite:///{folder / 'registry.db'}")
     keys = {
         "admin": create_key(folder, "admin"),
         "check": create_key(folder, "check"),

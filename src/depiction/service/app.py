@@ -26,10 +26,9 @@ from starlette.datastructures import UploadFile
 
 from depiction.decision import Decision
 from depiction.engine import Engine
-from depiction.errors import DepictionError, ImageError, RequestError
+from depiction.errors import ImageError, RegistryError, RegistryUnavailable, RequestError
 from depiction.policy import default_policy_path
 from depiction.registry.appeals import AppealStore
-from depiction.registry.database import ping
 from depiction.registry.store import OptoutStore
 from depiction.service import gateway
 from depiction.service.admin import admin_router
@@ -79,6 +78,11 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     async def api_error(_: Request, error: ApiError) -> JSONResponse:
         metrics.errors.labels(error.code).inc()
         return JSONResponse({"error": {"code": error.code, "message": error.message}}, error.status)
+
+    @app.exception_handler(RegistryUnavailable)
+    async def registry_unavailable(request: Request, error: RegistryUnavailable) -> JSONResponse:
+        """The registry is gone or unreachable: nothing is written anywhere else (503)."""
+        return await api_error(request, ApiError(503, "database_unavailable", str(error)))
 
     def authorize(request: Request, scope: str) -> None:
         state["auth"].check(request, scope)
@@ -205,7 +209,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                 known.categories,
                 reason,
             )
-        except DepictionError as error:
+        except RegistryError as error:
             raise ApiError(400, "invalid_request", str(error)) from error
         return JSONResponse({"appeal_id": filed.id, "status": filed.status}, 201)
 
@@ -218,10 +222,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         engine: Engine | None = state.get("engine")
         if engine is None:
             raise ApiError(503, "not_ready", "the policy is still loading")
-        try:
-            await run_in_threadpool(ping, settings.database_url)
-        except DepictionError as error:
-            raise ApiError(503, "database_unavailable", str(error)) from error
+        await run_in_threadpool(state["optout"].ping)  # RegistryUnavailable: 503
         policy = engine.policy
         return JSONResponse(
             {
