@@ -22,6 +22,7 @@ import csv
 import json
 import multiprocessing
 import os
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -45,6 +46,7 @@ CSV_COLUMNS = ["name", "aliases", "note"]
 MAX_NAME_CHARS = 200
 BATCH = 20_000
 PARALLEL_ROWS = 50_000
+_BROKEN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # control characters, lone surrogates
 _INDEXED_TABLES = ("optout_person", "optout_alias", "optout_audit")
 _INSERTS = (  # constants are literals: binding them a million times costs a second
     "INSERT INTO optout_person (id, display_name, status, note, contact, created_at,"
@@ -88,6 +90,8 @@ def validated_names(normalizer: Normalizer, name: str, aliases: Iterable[str]) -
             continue
         if len(clean) > MAX_NAME_CHARS:
             raise RegistryError(f"name '{clean[:40]}…' is longer than {MAX_NAME_CHARS} characters")
+        if _BROKEN.search(clean):
+            raise RegistryError(f"name {clean[:40]!r} has control characters or broken text")
         variant_forms = forms(normalizer, clean)
         if not variant_forms:
             raise RegistryError(f"name '{clean}' has no letters to match on")

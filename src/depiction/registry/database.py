@@ -43,24 +43,27 @@ def open_database(url: str | None = None, *, create: bool = False) -> Engine:
     path = _sqlite_file(engine)
     if path is not None:
         _watch(engine, path, _identity(path, create))
+    try:
+        initialised = create or _initialised(engine)  # before any pragma writes to the file
+    except SQLAlchemyError as error:
+        raise _unavailable(shown, error) from error
+    if not initialised:
+        raise RegistryUnavailable(
+            f"the database {shown} holds no registry; "
+            "initialise it on purpose with `depiction db init`"
+        )
     if engine.dialect.name == "sqlite":
+        engine.dispose()  # the check's connection has none of the pragmas
         event.listen(engine, "connect", _sqlite_pragmas)
     for attempt in range(_MIGRATION_ATTEMPTS):
         try:
-            if not create and not _initialised(engine):
-                raise RegistryUnavailable(
-                    f"the database {shown} holds no registry; "
-                    "initialise it on purpose with `depiction db init`"
-                )
             _migrate(engine)
             return engine
         except SQLAlchemyError as error:
             # Several processes starting on a new database race to create it; the loser
             # finds the tables made and retries. A database that is really down fails here.
             if attempt == _MIGRATION_ATTEMPTS - 1 or not _is_race(error):
-                raise RegistryUnavailable(
-                    f"database unavailable ({shown}): {getattr(error, 'orig', error)}"
-                ) from error
+                raise _unavailable(shown, error) from error
             time.sleep(0.2 * (attempt + 1))
     return engine
 
@@ -83,6 +86,10 @@ def _migrate(engine: Engine, revision: str = "head") -> None:
         )
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def _unavailable(shown: str, error: SQLAlchemyError) -> RegistryUnavailable:
+    return RegistryUnavailable(f"database unavailable ({shown}): {getattr(error, 'orig', error)}")
 
 
 def _initialised(engine: Engine) -> bool:
@@ -123,12 +130,9 @@ def _identity(path: Path, create: bool) -> tuple[int, int]:
 
 
 def _watch(engine: Engine, path: Path, identity: tuple[int, int]) -> None:
-    """Connect without ever creating the file, and check it before each use (a `stat`)."""
+    """Check the file (a `stat`) before each connection and each use of one, and connect
+    without ever creating it."""
     uri = f"file:{quote(str(path))}?mode=rw"
-
-    def connect(_dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]) -> None:
-        cargs[:1] = [uri]
-        cparams["uri"] = True
 
     def check(*_: Any) -> None:
         try:
@@ -138,8 +142,13 @@ def _watch(engine: Engine, path: Path, identity: tuple[int, int]) -> None:
         if info is None or (info.st_dev, info.st_ino) != identity:
             raise RegistryUnavailable(
                 f"the registry database {path} was deleted or replaced while in use; "
-                "nothing more is written until the service restarts on the right file"
+                "nothing more is written; restart once the right file is back in place"
             )
+
+    def connect(_dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]) -> None:
+        check()
+        cargs[:1] = [uri]
+        cparams["uri"] = True
 
     event.listen(engine, "do_connect", connect)
     event.listen(engine, "checkout", check)
