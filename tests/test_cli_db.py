@@ -47,6 +47,9 @@ def test_a_named_database_is_never_created_by_merely_using_it(tmp_path: Path) ->
     assert initialised.stdout == f"registry ready: {url}\n", initialised.stderr
     assert (mode(database.parent), mode(database)) == (0o700, 0o600)
     assert run("optout", "add", "Lei Jun", DEPICTION_DATABASE_URL=url).returncode == 0
+    assert one_line_error(run("optout", "add", "Lei\x07Jun", DEPICTION_DATABASE_URL=url)) == (
+        "error: name 'Lei\\x07Jun' has control characters or broken text"
+    )
     assert run("db", "init", DEPICTION_DATABASE_URL=url).returncode == 0  # again: harmless
     assert run("optout", "list", DEPICTION_DATABASE_URL=url).stdout == "1\tactive\tLei Jun\n"
 
