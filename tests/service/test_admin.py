@@ -19,7 +19,7 @@ def create_key(folder: Path, *scopes: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "depiction", "keys", "create", "test", *args],
         capture_output=True, text=True, timeout=120,
-        env={**os.environ, "DEPICTION_DATABASE_URL": f"sqlite:///{folder / 'registry.db'}"},
+        env={**os.environ, "DEPICTION_DATABASE_URL": created(f"sqlite:///{folder / 'registry.db'}")},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()[1]
@@ -28,7 +28,6 @@ def create_key(folder: Path, *scopes: str) -> str:
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, dict[str, str]]]:
     folder = tmp_path_factory.mktemp("admin")
-    created(f"sqlite:///{folder / 'registry.db'}")
     keys = {
         "admin": create_key(folder, "admin"),
         "check": create_key(folder, "check"),

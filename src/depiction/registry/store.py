@@ -415,6 +415,8 @@ class OptoutStore:
                 .where(_stale())
                 .order_by(Alias.id)
             ).all()
+            if not rows:  # another process did it while this one waited for the lock
+                return
             connection.execute(update(Alias).where(_stale()).values(claim=None))
             claimed = set(connection.scalars(select(Alias.claim).where(Alias.claim.is_not(None))))
             changes = []
