@@ -106,7 +106,9 @@ def test_a_cache_of_another_registry_is_not_trusted(
     first = OptoutStore(created(f"sqlite:///{tmp_path / 'first.db'}"))
     first.add("Keanu Reeves", actor="admin")
     open_index(first, cache)
-    other = OptoutStore(created(f"sqlite:///{tmp_path / 'other.db'}"))  # same version, other history
+    other = OptoutStore(
+        created(f"sqlite:///{tmp_path / 'other.db'}")
+    )  # same version, other history
     other.add("Lei Jun", actor="admin")
     assert other.version() == first.version()
     with caplog.at_level(logging.WARNING):

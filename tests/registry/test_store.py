@@ -178,6 +178,7 @@ INDEXES = {
     "ix_optout_alias_person_id",
     "ix_optout_alias_key",
     "ix_optout_alias_claim",
+    "ix_optout_alias_index_format",
     "ix_optout_audit_person_id",
 }
 

@@ -83,6 +83,43 @@ def test_upgrading_fills_in_keys_for_aliases_stored_before(database_url: str) ->
     assert found(store, "Scarlet Johansson on a beach") == [7]
 
 
+def test_a_registry_holding_a_name_twice_is_upgraded_without_losing_either(
+    database_url: str,
+) -> None:
+    """Before migration 0006 racing writers could register a name twice: the oldest alias
+    claims it, and both entries go on matching until each is revoked."""
+    engine = sqlalchemy.create_engine(database_url)
+    _migrate(engine, "0005")
+    variants = forms(normalizer, "Keanu Reeves")
+    with engine.begin() as connection:
+        for person_id in (1, 2):
+            connection.exec_driver_sql(
+                "INSERT INTO optout_person (id, display_name, status, note, contact, created_at,"
+                f" updated_at) VALUES ({person_id}, 'Keanu Reeves', 'active', '', '',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+            connection.execute(
+                sqlalchemy.text(
+                    "INSERT INTO optout_alias (person_id, name, key, forms, index_keys,"
+                    " index_format) VALUES (:person, 'Keanu Reeves', :key, :forms, :keys, 1)"
+                ),
+                {
+                    "person": person_id,
+                    "key": variants[0],
+                    "forms": "|".join(variants),
+                    "keys": alias_keys(variants),
+                },
+            )
+    engine.dispose()
+    store = OptoutStore(database_url)
+    assert claims(database_url) == [(variants[0], variants[0]), (variants[0], None)]
+    assert sorted(found(store, "Keanu Reeves")) == [1, 2]
+    store.revoke(1, actor="admin")
+    assert found(store, "Keanu Reeves") == [2]
+    with pytest.raises(RegistryError, match=r"already registered \(entry 2\)"):
+        store.add("Keanu Reeves", actor="admin")
+
+
 @pytest.mark.parametrize(
     "stale",  # stored before there were keys; stored in a format whose layout this one is not
     [

@@ -70,7 +70,7 @@ class Alias(Base):  # the first alias of a person is always their display name
     claim: Mapped[str | None] = mapped_column(String(400), nullable=True, unique=True, index=True)
     forms: Mapped[str] = mapped_column(Text)
     index_keys: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    index_format: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    index_format: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     person: Mapped[Person] = relationship(back_populates="aliases")
 
 

@@ -110,8 +110,12 @@ def _current() -> Any:
 
 
 def _stale() -> Any:
-    """Aliases whose keys another matcher version computed (or none, before there were any)."""
-    return or_(Alias.index_format.is_(None), Alias.index_format != matcher.MATCHER_VERSION)
+    """Aliases whose keys another matcher version computed (or none, before there were any);
+    as ranges, which an index answers without a scan."""
+    version = matcher.MATCHER_VERSION
+    return or_(
+        Alias.index_format.is_(None), Alias.index_format < version, Alias.index_format > version
+    )
 
 
 def _alias_rows() -> Select[Any]:
