@@ -191,7 +191,6 @@ def _exit_with_parent() -> None:
     """Runs first in each worker: the worker ends as soon as the importing process does. A
     killed import (SIGTERM, SIGKILL) runs no clean-up, and its workers, blocked on a queue
     whose other end their siblings still hold open, would otherwise live on."""
-
     parent = multiprocessing.parent_process()
     if parent is None:  # not a worker: nothing to follow
         return
