@@ -95,6 +95,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         where = " ".join(str(part) for part in first["loc"])
         message = f"{where}: {first['msg']}"
         return await api_error(request, ApiError(400, "invalid_request", message))
+
     @app.exception_handler(RegistryUnavailable)
     async def registry_unavailable(request: Request, error: RegistryUnavailable) -> JSONResponse:
         """The registry is gone or unreachable: nothing is written anywhere else (503)."""
