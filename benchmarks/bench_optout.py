@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from depiction.normalize import NormalizedText, Normalizer
+from depiction.registry.database import open_database
 from depiction.registry.index_cache import open_index, refreshed, save
 from depiction.registry.matcher import NameIndex
 from depiction.registry.store import OptoutStore
@@ -195,6 +196,7 @@ def main() -> None:
 def run(people: int, url: str, folder: Path, rng: random.Random) -> None:
     csv_path = folder / "people.csv"
     names = write_csv(csv_path, people, rng)
+    open_database(url, create=True).dispose()  # a new registry, made on purpose
     store = OptoutStore(url)
     cache = folder / "matcher.npz"
     print(f"load average before    {' / '.join(f'{x:.1f}' for x in os.getloadavg()):>12}")

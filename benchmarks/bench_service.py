@@ -87,6 +87,7 @@ def main() -> None:
             str(port),
             "--workers",
             str(args.workers),
+            "--create-db",
         ],
         env=env,
     )

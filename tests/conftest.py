@@ -12,13 +12,22 @@ import pytest
 from PIL import Image
 
 from depiction import Engine
+from depiction.registry.database import open_database
 
 DATA = Path(__file__).parent / "data"
 POLICIES = Path(__file__).parent / "policies"
 
+
+def created(url: str) -> str:
+    """`url` after creating its registry on purpose, as `depiction db init` does: a database
+    named by URL is never created by merely opening it."""
+    open_database(url, create=True).dispose()
+    return url
+
+
 # Tests never touch the user's real registry: one throw-away SQLite file per test run,
 # inherited by the CLI subprocesses the tests start.
-os.environ["DEPICTION_DATABASE_URL"] = (
+os.environ["DEPICTION_DATABASE_URL"] = created(
     f"sqlite:///{tempfile.mkdtemp(prefix='depiction-')}/registry.db"
 )
 

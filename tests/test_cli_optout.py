@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageOps
 
+from .conftest import created
 from .faces import CAT, COLLINS, HOPPER, group, jpeg, need_face_models
 
 
 @pytest.fixture
 def run(tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {**os.environ, "DEPICTION_DATABASE_URL": f"sqlite:///{tmp_path / 'registry.db'}"}
+    url = created(f"sqlite:///{tmp_path / 'registry.db'}")
+    env = {**os.environ, "DEPICTION_DATABASE_URL": url}
 
     def invoke(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

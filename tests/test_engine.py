@@ -1,11 +1,14 @@
-"""The library API: decisions, bad requests, failing closed, sharing one engine across threads."""
+"""The library API: decisions, bad requests, failing closed (a detector raising, emitting a kind it
+never declared, or failing to be weighed), sharing one engine across threads."""
 
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from depiction import Engine, RequestError
+from depiction import Engine, PolicyError, RequestError
+from depiction.decision import Signal
 from depiction.detectors.sexual import SexualDetector
+from depiction.policy import Policy, evaluate
 from depiction.request import Request
 
 
@@ -69,3 +72,42 @@ def test_one_engine_is_safe_across_threads(engine: Engine) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(lambda p: engine.check(p).action, prompts))
     assert got == expected
+
+
+def test_a_detector_emitting_an_undeclared_kind_fails_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = Engine.default()
+
+    def undeclared(self: SexualDetector, request: object, text: object) -> list[Signal]:
+        return [Signal(kind="sexual.brand_new", source="sexual")]
+
+    monkeypatch.setattr(SexualDetector, "detect", undeclared)
+    decision = engine.check("a cat on a sofa")
+    assert decision.action == "refuse"
+    assert decision.rules[0].id == "system.detector_error"
+    assert "(sexual failed)" in decision.rules[0].explanation
+    assert "sexual.brand_new" not in {signal.kind for signal in decision.signals}
+
+
+def test_a_fault_deciding_whether_to_run_a_detector_fails_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = Engine.default()
+    on_demand = [d.name for d in engine.detectors if d.on_demand and "generate" in d.modes]
+    assert on_demand, "the default policy has on-demand detectors for text"
+
+    def explode(*args: object) -> bool:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Policy, "could_change", explode)
+    decision = engine.check("nude photo of a woman on a beach")
+    assert decision.action == "refuse"
+    assert decision.rules[0].id == "system.detector_error"
+    assert all(name in decision.rules[0].explanation for name in on_demand)
+
+
+def test_a_policy_refuses_signals_it_has_no_variable_for() -> None:
+    policy = Engine.default().policy
+    with pytest.raises(PolicyError, match=r"signal kind 'made\.up' is not declared"):
+        evaluate(policy, "a cat", "generate", "en", [Signal(kind="made.up", source="x")])

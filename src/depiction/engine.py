@@ -2,7 +2,8 @@
 
 An `Engine` loads its policy, term lists and matchers once, then checks many requests;
 `check` keeps no per-request state on the engine, so one engine is safe to share between
-threads. A detector that fails makes the check fail closed: the request is refused with the
+threads. A detector that fails — raises, emits a signal kind it never declared, or cannot be
+weighed for whether to run — makes the check fail closed: the request is refused with the
 `system.detector_error` rule rather than allowed on missing evidence.
 """
 
@@ -137,17 +138,25 @@ class Engine:
         signals: list[Signal] = []
         failed: list[str] = []
         for detector in self._detectors:
-            if not self._applies(detector, request.mode, text.language, signals):
-                continue
             try:
+                if not self._applies(detector, request.mode, text.language, signals):
+                    continue
+                found: list[Signal] = []
                 if isinstance(detector, ImageDetector):
                     if images:
-                        signals.extend(detector.detect_images(request, text, images))
+                        found = detector.detect_images(request, text, images)
                 else:
-                    signals.extend(detector.detect(request, text))
+                    found = detector.detect(request, text)
             except Exception:  # fail closed on any detector fault, and say which one
                 logger.exception("detector %s failed", detector.name)
                 failed.append(detector.name)
+                continue
+            undeclared = sorted({signal.kind for signal in found} - set(detector.signals))
+            if undeclared:  # no rule can weigh them: as unjudged as a crash
+                logger.error("detector %s emitted undeclared kinds %s", detector.name, undeclared)
+                failed.append(detector.name)
+                continue
+            signals.extend(found)
         signals.sort(key=lambda s: (s.span[0] if s.span else -1, s.kind))
         if failed:
             return self._refusal(
@@ -181,7 +190,8 @@ class Engine:
         )
 
     def _applies(self, detector: Detector, mode: str, lang: str, signals: list[Signal]) -> bool:
-        """Whether `detector` runs: its modes, and for an on-demand one, whether it could matter."""
+        """Whether `detector` runs: its modes, and for an on-demand one, whether it could matter
+        (a fault in deciding that fails the check closed, like a fault of the detector)."""
         if mode not in detector.modes:
             return False
         return not detector.on_demand or self.policy.could_change(

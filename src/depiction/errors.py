@@ -22,4 +22,9 @@ class DataError(DepictionError):
 
 
 class RegistryError(DepictionError):
-    """The registry database is unavailable, or a registry operation is invalid."""
+    """A registry operation is invalid (unknown id, a name already registered, ...)."""
+
+
+class RegistryUnavailable(DepictionError):
+    """The registry database cannot be used: missing, not initialised, unreadable, replaced
+    or unreachable. A fault of the deployment, never of a request: services answer 503."""

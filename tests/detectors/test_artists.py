@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from depiction import Engine
 from depiction.registry.artists import ArtistStore
 
-from ..conftest import DATA
+from ..conftest import DATA, created
 
 CASES = [
     json.loads(line)
@@ -88,7 +88,7 @@ def test_seed_list_counts() -> None:
 
 
 def test_an_opted_in_artist_is_allowed(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path}/artists.db"
+    url = created(f"sqlite:///{tmp_path}/artists.db")
     ArtistStore(url).set_opted_in("greg-rutkowski", True)
     decision = Engine.default(database_url=url).check("a castle, by Greg Rutkowski")
     assert decision.action == "allow"

@@ -12,6 +12,7 @@ from depiction.registry import refresh
 from depiction.registry.faces import template_from_photo
 from depiction.registry.store import OptoutStore
 
+from ..conftest import created
 from ..faces import CAMERA, CAT, COLLINS, HOPPER, group, jpeg, need_face_models
 from ..registry.test_refresh import eventually
 
@@ -21,7 +22,7 @@ PROMPT = "put a party hat on this person"
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('faces') / 'registry.db'}"
+    url = created(f"sqlite:///{tmp_path_factory.mktemp('faces') / 'registry.db'}")
     OptoutStore(url).add(
         "Grace Hopper", note="private note", actor="admin",
         faces=[template_from_photo(HOPPER.read_bytes())],
@@ -81,7 +82,7 @@ def test_enrolment_and_revocation_apply_without_a_restart(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(refresh, "REFRESH_SECONDS", 0.0)
-    url = f"sqlite:///{tmp_path_factory.mktemp('refresh') / 'registry.db'}"
+    url = created(f"sqlite:///{tmp_path_factory.mktemp('refresh') / 'registry.db'}")
     store = OptoutStore(url)
     person = store.add("Eileen Collins", actor="admin")
     engine = Engine.default(database_url=url)

@@ -142,3 +142,49 @@ def test_a_signal_another_active_detector_emits_does_not_mute_its_rules(
     policy = load_policy(default_policy_path())
     assert "image_optout" in policy.inactive
     assert "optout_person.registered" not in policy.inactive_rules()
+
+
+ON_DEMAND = """\
+name: on-demand
+version: "1"
+detectors: [sexual, semantic]
+rules:
+  - id: both.present
+    category: sexual
+    effect: refuse
+    when: sexual && semantic.sexual && semantic.minor
+    explanation: Refused.
+  - id: both.absent
+    category: sexual
+    effect: refuse
+    when: sexual && !semantic.sexual && !semantic.undress
+    explanation: Refused.
+{extra}"""
+
+
+def test_a_rule_needing_one_on_demand_kind_present_and_another_absent_is_a_load_error(
+    tmp_path: Path,
+) -> None:
+    """Whether to run an on-demand detector is judged with all its kinds present at once
+    (`Policy.could_change`), which would never fire this rule."""
+    path = tmp_path / "mixed.yaml"
+    path.write_text(ON_DEMAND.format(extra=""))
+    assert len(load_policy(path).rules) == 2  # all present, or all absent: fine
+    mixed = """\
+  - id: adult.only
+    category: sexual
+    effect: revise
+    when: |
+      sexual && (mode == "edit" || semantic.sexual && !semantic.minor)
+    rewrite: {remove: [sexual]}
+    explanation: Revised.
+"""
+    path.write_text(ON_DEMAND.format(extra=mixed))
+    with pytest.raises(PolicyError) as raised:
+        load_policy(path)
+    assert str(raised.value) == (
+        f"{path}:18: rule 'adult.only': needs 'semantic.sexual' present and 'semantic.minor'"
+        " absent at once, but the on-demand detector 'semantic' runs only when all its signals"
+        " together could change the decision, so this rule could be missed; split it into"
+        " rules that each need its signals present, or absent"
+    )

@@ -20,7 +20,7 @@ import pytest
 
 from depiction.registry.store import OptoutStore
 
-from ..conftest import needed
+from ..conftest import created, needed
 
 
 def _free_port() -> int:
@@ -83,12 +83,13 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'registry.db'}"
+    return created(f"sqlite:///{tmp_path / 'registry.db'}")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each registry test runs on SQLite and on PostgreSQL (a fresh schema each time)."""
+    """Each registry test runs on SQLite and on PostgreSQL (a fresh, empty database each
+    time: `created` makes it a registry)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'registry.db'}"
     base: str = request.getfixturevalue("postgres_url")
@@ -105,4 +106,4 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def store(database_url: str) -> OptoutStore:
-    return OptoutStore(database_url)
+    return OptoutStore(created(database_url))

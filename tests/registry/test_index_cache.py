@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import make_url
 
 from depiction.normalize import Normalizer
-from depiction.registry import index_cache
+from depiction.registry import index_cache, matcher
 from depiction.registry.config import MATCHER_CACHE_ENV, matcher_cache_path
 from depiction.registry.index_cache import LiveIndex, open_index, refreshed
 from depiction.registry.store import OptoutStore
+
+from ..conftest import created
 
 normalizer = Normalizer()
 
@@ -101,10 +103,12 @@ def test_too_many_changes_rebuild(
 def test_a_cache_of_another_registry_is_not_trusted(
     tmp_path: Path, cache: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    first = OptoutStore(f"sqlite:///{tmp_path / 'first.db'}")
+    first = OptoutStore(created(f"sqlite:///{tmp_path / 'first.db'}"))
     first.add("Keanu Reeves", actor="admin")
     open_index(first, cache)
-    other = OptoutStore(f"sqlite:///{tmp_path / 'other.db'}")  # same version, other history
+    other = OptoutStore(
+        created(f"sqlite:///{tmp_path / 'other.db'}")
+    )  # same version, other history
     other.add("Lei Jun", actor="admin")
     assert other.version() == first.version()
     with caplog.at_level(logging.WARNING):
@@ -114,15 +118,15 @@ def test_a_cache_of_another_registry_is_not_trusted(
     assert found(live, "Keanu Reeves") == []
 
 
-def test_a_cache_of_another_format_is_rebuilt(
+def test_a_cache_of_another_matcher_version_is_rebuilt(
     registry: OptoutStore, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     open_index(registry, cache)
-    monkeypatch.setattr(index_cache, "FORMAT", index_cache.FORMAT + 1)
+    monkeypatch.setattr(matcher, "MATCHER_VERSION", matcher.MATCHER_VERSION + 1)
     rebuilt = open_index(registry, cache)
     assert found(rebuilt, "Keanu Reeves") == [2]
     no_full_build(monkeypatch, registry)
-    assert found(open_index(registry, cache), "Keanu Reeves") == [2]  # rewritten as the new format
+    assert found(open_index(registry, cache), "Keanu Reeves") == [2]  # rewritten as the new one
 
 
 def damage_bytes(path: Path) -> None:
@@ -185,7 +189,7 @@ def test_an_unwritable_cache_only_warns(
 
 
 def test_where_the_cache_lives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = OptoutStore(f"sqlite:///{tmp_path / 'registry.db'}")
+    store = OptoutStore(created(f"sqlite:///{tmp_path / 'registry.db'}"))
     monkeypatch.delenv(MATCHER_CACHE_ENV, raising=False)
     beside = matcher_cache_path(store.url)
     assert beside is not None and beside.parent == tmp_path and beside.suffix == ".npz"

@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
-from depiction.errors import RegistryError
+from depiction.errors import RegistryError, RegistryUnavailable
 from depiction.registry import bulk
 from depiction.registry.store import OptoutStore
+
+from ..conftest import created
 
 
 def test_add_is_active_and_audited(store: OptoutStore) -> None:
@@ -74,7 +76,7 @@ def test_csv_import_and_export_round_trip(store: OptoutStore, tmp_path: Path) ->
     assert out.getvalue().splitlines() == [
         "name,aliases,note", "Lei Jun,雷军|Jun Lei,press office", "Keanu Reeves,,",
     ]  # fmt: skip
-    copy = OptoutStore(f"sqlite:///{tmp_path / 'copy.db'}")
+    copy = OptoutStore(created(f"sqlite:///{tmp_path / 'copy.db'}"))
     assert copy.import_csv(io.StringIO(out.getvalue()), actor="import").added == 2
     assert [p.display_name for p in copy.entries()] == ["Lei Jun", "Keanu Reeves"]
     [imported] = store.history(store.entries()[0].id)
@@ -115,11 +117,11 @@ def test_csv_needs_its_header(store: OptoutStore) -> None:
 
 def test_unreachable_database_is_a_clear_error() -> None:
     with pytest.raises(
-        RegistryError,
+        RegistryUnavailable,
         match=r"database unavailable \(postgresql\+psycopg://u:\*\*\*@127.0.0.1:1/x\)",
     ):
         OptoutStore("postgresql+psycopg://u:secret@127.0.0.1:1/x")
-    with pytest.raises(RegistryError, match="invalid database URL"):
+    with pytest.raises(RegistryUnavailable, match="invalid database URL"):
         OptoutStore("nosuchdialect://x")
 
 
@@ -175,6 +177,8 @@ INDEXES = {
     "ix_optout_person_status",
     "ix_optout_alias_person_id",
     "ix_optout_alias_key",
+    "ix_optout_alias_claim",
+    "ix_optout_alias_index_format",
     "ix_optout_audit_person_id",
 }
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..conftest import png_bytes
+from ..conftest import created, png_bytes
 
 BACKEND_PNG = base64.b64encode(png_bytes()).decode()
 """What the backend answers every images call with (as `b64_json`)."""
@@ -41,7 +41,7 @@ def running_service(
     port = free_port()
     environment = {
         **os.environ,
-        "DEPICTION_DATABASE_URL": f"sqlite:///{folder / 'registry.db'}",
+        "DEPICTION_DATABASE_URL": created(f"sqlite:///{folder / 'registry.db'}"),
         **env,
     }
     environment.pop("DEPICTION_UPSTREAM_URL", None) if "DEPICTION_UPSTREAM_URL" not in env else None

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..conftest import chromium, depiction
+from ..conftest import chromium, created, depiction
 from ..registry.test_refresh import eventually
 from .conftest import running_service
 
@@ -19,7 +19,7 @@ def create_key(folder: Path, *scopes: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "depiction", "keys", "create", "test", *args],
         capture_output=True, text=True, timeout=120,
-        env={**os.environ, "DEPICTION_DATABASE_URL": f"sqlite:///{folder / 'registry.db'}"},
+        env={**os.environ, "DEPICTION_DATABASE_URL": created(f"sqlite:///{folder / 'registry.db'}")},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()[1]

@@ -2,7 +2,7 @@
 
 import typer
 
-from depiction.cli import artists, check, evaluate, keys, optout, policy, serve
+from depiction.cli import artists, check, db, evaluate, keys, optout, policy, serve
 
 app = typer.Typer(
     help="Precise, harm-focused decisions for image-generation requests.",
@@ -17,6 +17,7 @@ app.add_typer(policy.app, name="policy")
 app.add_typer(optout.app, name="optout")
 app.add_typer(artists.app, name="artists")
 app.add_typer(keys.app, name="keys")
+app.add_typer(db.app, name="db")
 
 
 def main() -> None:

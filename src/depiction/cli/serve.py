@@ -10,6 +10,8 @@ from typing import Annotated
 import typer
 
 from depiction.cli.common import DatabaseOption, PolicyOption, reported_errors
+from depiction.policy import default_policy_path, load_policy
+from depiction.registry.database import open_database
 from depiction.service.config import ServiceConfig
 
 
@@ -36,6 +38,13 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    create_db: Annotated[
+        bool,
+        typer.Option(
+            "--create-db",
+            help="Create the registry database if it does not exist (else a named one must).",
+        ),
+    ] = False,
 ) -> None:
     """Serve POST /v1/check, /healthz, /readyz, /metrics and the OpenAPI docs at /docs."""
     import uvicorn  # imported here: the other commands do not need the web stack
@@ -48,9 +57,11 @@ def serve(
         "DEPICTION_CONFIG": str(config) if config else None,
     }
     os.environ.update({key: value for key, value in settings.items() if value})
-    with reported_errors():
-        service = ServiceConfig.from_env()  # a bad settings file is one line here, not a crash
-    if not service.require_keys and not _loopback(host):
+    with reported_errors():  # bad settings, policy or database: one line here, not a worker crash
+        configured = ServiceConfig.from_env()
+        load_policy(configured.policy or default_policy_path())
+        open_database(configured.database_url, create=create_db).dispose()
+    if not configured.require_keys and not _loopback(host):
         typer.echo(
             f"WARNING: serving on {host}:{port} WITHOUT API KEYS: anyone who can reach this "
             "address can use /v1/check and the gateway (and the upstream's key). Set "

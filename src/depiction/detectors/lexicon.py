@@ -1,8 +1,15 @@
-"""Detectors backed by a shipped term list (``data/lexicons/<name>.yaml``)."""
+"""Detectors backed by a shipped term list (``data/lexicons/<name>.yaml``).
+
+Terms of every language are matched in every prompt. A term that is an ordinary word of
+another language (the English slur "negro" is Spanish and Portuguese for "black") is listed
+under ``false_friends:`` with that language's code: it is ignored when the prompt's identified
+language (`NormalizedText.language`) is that language, and still matched otherwise.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import ClassVar, Self
 
@@ -54,6 +61,17 @@ class LexiconFile(BaseModel):
     provenance: str
     kinds: dict[str, _Kind]
     exceptions: _Terms = _Terms()
+    false_friends: _Terms = _Terms()
+    """Per language code, terms of this file to ignore in prompts identified as that language."""
+
+    @model_validator(mode="after")
+    def _false_friends_are_listed(self) -> Self:
+        listed = {term for kind in self.kinds.values() for term in kind.all()}
+        for code, terms in self.false_friends.by_language().items():
+            unknown = sorted(set(terms) - listed)
+            if unknown:
+                raise ValueError(f"false_friends '{code}' lists {unknown}, which no kind lists")
+        return self
 
 
 def read_lexicon(name: str) -> LexiconFile:
@@ -65,6 +83,15 @@ def read_lexicon(name: str) -> LexiconFile:
         raise DataError(f"lexicon {name}.yaml is invalid: {error}") from error
 
 
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    """A term's kind, and the term as folded (to recognise false friends); equal by kind alone,
+    so the matcher still merges and drops overlapping matches of one kind as before."""
+
+    kind: str
+    term: str = field(compare=False)
+
+
 class LexiconDetector(Detector):
     """Emits one signal per term match; the kind is the lexicon section the term is listed in."""
 
@@ -72,7 +99,8 @@ class LexiconDetector(Detector):
     """File stem under data/lexicons; defaults to the detector name."""
 
     def __init__(self) -> None:
-        self._matcher: TermMatcher[str] | None = None
+        self._matcher: TermMatcher[_Listed] | None = None
+        self._false_friends: dict[str, frozenset[str]] = {}
 
     def load(self, context: LoadContext) -> None:
         stem = self.lexicon or self.name
@@ -83,16 +111,30 @@ class LexiconDetector(Detector):
                 f"lexicon {stem}.yaml lists kinds {sorted(unknown)} "
                 f"that detector '{self.name}' does not declare"
             )
-        terms = [(term, kind) for kind, entry in lexicon.kinds.items() for term in entry.all()]
+
+        def folded(term: str) -> str:
+            return context.normalizer.fold_term(term.rstrip("*")) + "*" * term.endswith("*")
+
+        terms = [
+            (term, _Listed(kind, folded(term)))
+            for kind, entry in lexicon.kinds.items()
+            for term in entry.all()
+        ]
         self._matcher = TermMatcher(context.normalizer, terms, lexicon.exceptions.all())
+        self._false_friends = {
+            code: frozenset(folded(term) for term in listed)
+            for code, listed in lexicon.false_friends.by_language().items()
+        }
 
     def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
         assert self._matcher is not None, "load() was not called"
+        ignored = self._false_friends.get(text.language, frozenset())
         return [
             Signal(
-                kind=match.payload,
+                kind=match.payload.kind,
                 span=text.quote(text.words, match.start, match.end),
                 source=self.name,
             )
             for match in self._matcher.find(text.words)
+            if match.payload.term not in ignored
         ]

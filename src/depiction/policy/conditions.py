@@ -16,6 +16,7 @@ from typing import Any
 from cel_expr_python import cel
 
 from depiction.decision import Signal
+from depiction.errors import PolicyError
 
 _CEL_ERROR = re.compile(r"<input>:(\d+):(\d+): ([^\n]*)")
 
@@ -63,10 +64,13 @@ class ConditionEnvironment:
         return expression
 
     def activation(self, signals: Iterable[Signal], mode: str, lang: str) -> Any:
-        """The variables one request binds: every kind present or absent, plus context."""
+        """The variables one request binds: every kind present or absent, plus context.
+        Raises `PolicyError` for a kind no detector declared (no variable stands for it)."""
         scores = dict.fromkeys(self.kinds, 0.0)
         present: set[str] = set()
         for signal in signals:
+            if signal.kind not in scores:
+                raise PolicyError(f"signal kind '{signal.kind}' is not declared by any detector")
             present.add(signal.kind)
             scores[signal.kind] = max(signal.score, scores[signal.kind])
         data: dict[str, Any] = {kind: kind in present for kind in self.kinds}

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
+from itertools import combinations, product
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from depiction.detectors import Detector, available_detectors
 from depiction.errors import PolicyError
 from depiction.policy.conditions import ConditionEnvironment, ConditionError
 from depiction.policy.schema import PLACEHOLDER, RESERVED_NAMES, PolicyFile, Rule
+from depiction.request import MODES
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,8 @@ class Policy:
         the detector could add stays as it is, so an expensive detector is not run for it;
         one that could add a category (a sexual edit already refused as a real person's
         photo that might show a child) still runs it, since the category is what operators
-        report on. (Assumes a condition does not need one of its kinds present and another
-        absent at once, which no shipped rule does.)
+        report on. This assumes no condition needs one of the detector's kinds present and
+        another absent at once, which `load_policy` checks.
         """
         kinds = set(self.detectors[detector].signals)
         naming = [bool(kinds & names) for names in self._names]
@@ -201,6 +203,9 @@ def _compile(where: str, root: yaml.Node | None, spec: PolicyFile, sha256: str) 
             ) from error
         _check_kinds_used(where, root, index, rule, kinds)
         compiled.append(CompiledRule(rule, condition))
+        for name, cls in detectors.items():
+            if cls.on_demand:
+                _check_on_demand_kinds(where, root, index, compiled[-1], name, cls, environment)
     return Policy(
         name=spec.name,
         version=spec.version,
@@ -238,6 +243,66 @@ def _check_kinds_used(
             raise PolicyError(
                 f"{where}:{line}: rule '{rule.id}': rewrite removes unknown signal kind '{name}'"
             )
+
+
+_MAX_CHECKED_KINDS = 16
+
+
+def _check_on_demand_kinds(
+    where: str,
+    root: yaml.Node | None,
+    index: int,
+    compiled: CompiledRule,
+    detector: str,
+    cls: type[Detector],
+    environment: ConditionEnvironment,
+) -> None:
+    """`Policy.could_change` decides whether to run an on-demand detector by assuming all of
+    its kinds present at once. That misses a condition needing one of them present and
+    another absent ("a && !b"), so such a condition is a load error. Checked exhaustively:
+    the condition is evaluated for every combination of the kinds it names, in each mode and
+    with each language it compares with (when it uses them)."""
+    rule = compiled.rule
+    named = set(_NAME.findall(rule.when))
+    own = sorted(named & set(cls.signals))
+    if len(own) < 2:
+        return
+    others = sorted(named & set(environment.kinds) - set(own))
+    if len(own) + len(others) > _MAX_CHECKED_KINDS:
+        raise PolicyError(
+            f"{where}:{_line(root, ('rules', index, 'when'))}: rule '{rule.id}': names more "
+            f"than {_MAX_CHECKED_KINDS} signal kinds, too many to check how it combines the "
+            f"on-demand detector '{detector}''s kinds; split it"
+        )
+    modes = MODES if "mode" in named else MODES[:1]
+    literals = re.findall(r"""["']([^"']*)["']""", rule.when) if "lang" in named else []
+    for mode, lang, present in product(modes, ["", *literals], _subsets(others)):
+        value = {
+            frozenset(kinds): compiled.condition.eval(
+                environment.activation(
+                    [Signal(kind=k, source="policy check") for k in (*present, *kinds)], mode, lang
+                )
+            ).value()
+            is True
+            for kinds in _subsets(own)
+        }
+        steps = [(kinds, kind) for kinds in value for kind in own if kind not in kinds]
+        needed = [k for kinds, k in steps if not value[kinds] and value[kinds | {k}]]
+        unwanted = [k for kinds, k in steps if value[kinds] and not value[kinds | {k}]]
+        if needed and unwanted:
+            absent = next((k for k in unwanted if k != needed[0]), unwanted[0])
+            raise PolicyError(
+                f"{where}:{_line(root, ('rules', index, 'when'))}: rule '{rule.id}': needs "
+                f"'{needed[0]}' present and '{absent}' absent at once, but the on-demand "
+                f"detector '{detector}' runs only when all its signals together could change "
+                "the decision, so this rule could be missed; split it into rules that each "
+                "need its signals present, or absent"
+            )
+
+
+def _subsets(kinds: list[str]) -> list[tuple[str, ...]]:
+    """Every subset of `kinds`, each in the order of `kinds`."""
+    return [c for size in range(len(kinds) + 1) for c in combinations(kinds, size)]
 
 
 def _describe_validation(

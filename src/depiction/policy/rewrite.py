@@ -32,11 +32,15 @@ def apply_rewrites(prompt: str, rewrites: list[Rewrite], signals: list[Signal]) 
         if not targets:
             continue
         items = sorted(set(targets) | set(_spans(signals, rewrite.list_kinds)))
-        for group in _lists(prompt, items):
-            cuts.extend(_cut_group(prompt, group, set(targets), rewrite))
-        if rewrite.replacement and cuts:
-            start, end, _ = cuts[0]
-            cuts[0] = (start, end, f" {rewrite.replacement} ")
+        own = [
+            cut
+            for group in _lists(prompt, items)
+            for cut in _cut_group(prompt, group, set(targets), rewrite)
+        ]
+        if rewrite.replacement and own:  # in this rule's first cut, never another rule's
+            start, end, _ = own[0]
+            own[0] = (start, end, f" {rewrite.replacement} ")
+        cuts.extend(own)
     return _tidy(_apply(prompt, cuts))
 
 

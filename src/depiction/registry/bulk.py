@@ -20,6 +20,10 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
+import os
+import re
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -32,8 +36,9 @@ from sqlalchemy.orm import Session
 
 from depiction.errors import RegistryError
 from depiction.normalize import Normalizer
+from depiction.registry import matcher
 from depiction.registry.gcpause import paused_gc
-from depiction.registry.matcher import KEYS_FORMAT, alias_keys
+from depiction.registry.matcher import alias_keys
 from depiction.registry.models import Alias, Base, Person, utcnow
 from depiction.registry.names import forms
 
@@ -41,12 +46,13 @@ CSV_COLUMNS = ["name", "aliases", "note"]
 MAX_NAME_CHARS = 200
 BATCH = 20_000
 PARALLEL_ROWS = 50_000
+_BROKEN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # control characters, lone surrogates
 _INDEXED_TABLES = ("optout_person", "optout_alias", "optout_audit")
 _INSERTS = (  # constants are literals: binding them a million times costs a second
     "INSERT INTO optout_person (id, display_name, status, note, contact, created_at,"
     " updated_at, verified_at) VALUES ({0}, {0}, 'active', {0}, '', {0}, {0}, {0})",
-    "INSERT INTO optout_alias (person_id, name, key, forms, index_keys, index_format)"
-    f" VALUES ({{0}}, {{0}}, {{0}}, {{0}}, {{0}}, {KEYS_FORMAT})",
+    "INSERT INTO optout_alias (person_id, name, key, claim, forms, index_keys, index_format)"
+    " VALUES ({0}, {0}, {0}, {0}, {0}, {0}, {1})",
     "INSERT INTO optout_audit (person_id, action, actor, at, before, after)"
     " VALUES ({0}, 'import', {0}, {0}, NULL, {0})",
 )
@@ -66,9 +72,10 @@ class Name(NamedTuple):
         return {
             "name": self.text,
             "key": self.key,
+            "claim": self.key,
             "forms": "|".join(self.forms),
             "index_keys": alias_keys(self.forms),
-            "index_format": KEYS_FORMAT,
+            "index_format": matcher.MATCHER_VERSION,
         }
 
 
@@ -83,6 +90,8 @@ def validated_names(normalizer: Normalizer, name: str, aliases: Iterable[str]) -
             continue
         if len(clean) > MAX_NAME_CHARS:
             raise RegistryError(f"name '{clean[:40]}…' is longer than {MAX_NAME_CHARS} characters")
+        if _BROKEN.search(clean):
+            raise RegistryError(f"name {clean[:40]!r} has control characters or broken text")
         variant_forms = forms(normalizer, clean)
         if not variant_forms:
             raise RegistryError(f"name '{clean}' has no letters to match on")
@@ -174,8 +183,23 @@ def _validated(chunks: Iterator[_Chunk]) -> Iterator[tuple[list[_Chunk], Iterato
             read.append(chunk)
             yield chunk
 
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    with ProcessPoolExecutor(max_workers=2, initializer=_exit_with_parent) as pool:
         yield read, pool.map(_validate_chunk, reading())  # reads the whole file first
+
+
+def _exit_with_parent() -> None:
+    """Runs first in each worker: the worker ends as soon as the importing process does. A
+    killed import (SIGTERM, SIGKILL) runs no clean-up, and its workers, blocked on a queue
+    whose other end their siblings still hold open, would otherwise live on."""
+    parent = multiprocessing.parent_process()
+    if parent is None:  # not a worker: nothing to follow
+        return
+
+    def wait() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=wait, name="exit-with-parent", daemon=True).start()
 
 
 _worker_normalizer: Normalizer | None = None
@@ -239,10 +263,7 @@ class _Writer:
         self._connection = connection
         self._actor = actor
         self._sqlite = connection.dialect.name == "sqlite"
-        if self._sqlite:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock, before any read
-        else:
-            connection.exec_driver_sql("LOCK TABLE optout_person IN SHARE ROW EXCLUSIVE MODE")
+        write_lock(connection)
         people = connection.scalar(select(func.count()).select_from(Person)) or 0
         self._next_id = (connection.scalar(select(func.max(Person.id))) or 0) + 1
         self._seen: dict[str, int] = {}
@@ -290,6 +311,7 @@ class _Writer:
                     repeat(person_id),
                     fields[1::3],
                     fields[2::3],
+                    fields[2::3],  # the key is claimed
                     fields[3::3],
                     keys,
                 )
@@ -298,7 +320,9 @@ class _Writer:
         mark = "?" if self._connection.dialect.paramstyle == "qmark" else "%s"
         for statement, rows in zip(_INSERTS, (people, aliases, audit), strict=True):
             if rows:
-                self._connection.exec_driver_sql(statement.format(mark), rows)
+                self._connection.exec_driver_sql(
+                    statement.format(mark, matcher.MATCHER_VERSION), rows
+                )
         self._next_id += len(chunk)
         self.added += len(chunk)
 
@@ -311,6 +335,16 @@ class _Writer:
                 "SELECT setval(pg_get_serial_sequence('optout_person', 'id'), "
                 "(SELECT max(id) FROM optout_person))"
             )
+
+
+def write_lock(connection: Connection) -> None:
+    """Take the registry's write lock first thing in a transaction, before anything is read,
+    so that checking a name is free and claiming it cannot interleave with another writer:
+    SQLite `BEGIN IMMEDIATE`; PostgreSQL a table lock that readers do not wait for."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("LOCK TABLE optout_person IN SHARE ROW EXCLUSIVE MODE")
 
 
 def registered(executor: Connection | Session, keys: list[str] | None) -> dict[str, int]:

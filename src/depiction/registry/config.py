@@ -1,5 +1,9 @@
 """Where the registry lives: `DEPICTION_DATABASE_URL`, else a SQLite file in the user data dir.
 
+Only that default file is created on first use; a database named on purpose (a flag, a
+setting, the environment) must already exist (`depiction db init` creates one), so a
+mistyped path or a deleted file is an error rather than a new, empty registry.
+
 The opt-out matcher's cache file (see `registry.index_cache`) lives next to a SQLite registry,
 or in the user cache dir for a database server; `DEPICTION_MATCHER_CACHE` names another folder
 for it, or `off` to never write or read one.
@@ -20,11 +24,11 @@ MATCHER_CACHE_ENV = "DEPICTION_MATCHER_CACHE"
 
 def database_url(explicit: str | None = None) -> str:
     """The URL to use: an explicit one, the environment's, or the per-user SQLite default."""
-    if explicit:
-        return explicit
-    from_env = os.environ.get(DATABASE_URL_ENV)
-    if from_env:
-        return from_env
+    return explicit or os.environ.get(DATABASE_URL_ENV) or default_database_url()
+
+
+def default_database_url() -> str:
+    """The per-user SQLite file: the one registry created on first use rather than on purpose."""
     folder = Path(platformdirs.user_data_dir("depiction", appauthor=False))
     return f"sqlite:///{folder / 'registry.db'}"
 

@@ -9,9 +9,10 @@ while running are applied the same way, over the changed people only, and once t
 past `COMPACT_AT` people they are merged into the base in memory and the file is rewritten.
 
 A file that cannot be read, is damaged or rewritten (zip checksums, a digest of every array,
-and checks that the arrays are well formed), has another format, or carries another
-database's history is ignored with a warning and the index is rebuilt: the cache can only
-make a start faster, never make the matcher miss someone.
+and checks that the arrays are well formed), was made by another matcher version
+(`matcher.MATCHER_VERSION`: the keys in it would not be the ones a prompt is looked up
+with), or carries another database's history is ignored with a warning and the index is
+rebuilt: the cache can only make a start faster, never make the matcher miss someone.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ from pathlib import Path
 import numpy as np
 from xxhash import xxh3_64
 
+from depiction.registry import matcher
 from depiction.registry.matcher import Array, NameIndex
 from depiction.registry.store import OptoutStore
 
-FORMAT = 1  # bump whenever what the index holds, or how it is hashed, changes
 COMPACT_AT = 5_000  # changed people kept as a separate layer before merging into the base
 REBUILD_AT = 100_000  # beyond this many changed people, a full build is cheaper than a delta
 logger = logging.getLogger(__name__)
@@ -79,8 +80,8 @@ def _load(store: OptoutStore, path: Path) -> LiveIndex | None:
         with np.load(path, allow_pickle=False) as file:
             arrays = {name: file[name] for name in file.files}
         meta = json.loads(arrays.pop("meta").tobytes())
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-            logger.info("matcher cache %s has another format; rebuilding", path)
+        if not isinstance(meta, dict) or meta.get("matcher") != matcher.MATCHER_VERSION:
+            logger.info("matcher cache %s is of another matcher version; rebuilding", path)
             return None
         if meta["digest"] != _digest(arrays):
             raise ValueError("its arrays are not the ones it was saved with")
@@ -106,7 +107,7 @@ def save(live: LiveIndex, store: OptoutStore, path: Path | None) -> None:
         return
     arrays = live.index.arrays()
     meta = {
-        "format": FORMAT,
+        "matcher": matcher.MATCHER_VERSION,
         "version": live.base_version,
         "stamp": stamp,
         "digest": _digest(arrays),

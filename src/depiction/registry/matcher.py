@@ -57,9 +57,11 @@ def stable_hashes(texts: Iterable[str], count: int = -1) -> Hashes:
     return np.fromiter(map(xxh3_64_intdigest, map(str.encode, texts)), np.uint64, count)
 
 
-KEYS_FORMAT = 1
-"""The layout and hashing of `alias_keys`. Stored keys of another format are computed again
-from the alias's forms when the registry is read, so a change here is safe; bump it."""
+MATCHER_VERSION = 1
+"""What every stored matcher key was computed with: name folding and variants (`names`), the
+layout and hashing of `alias_keys`, and what a saved index holds. Alias rows and cache files
+of another version are computed again from the aliases' names, so a change to any of these
+is safe: bump it."""
 _NAMED = (0, 1, 4)  # name keys an alias may have: none, initials, or initials and misspelling keys
 
 AliasRow = tuple[int, str, bytes]

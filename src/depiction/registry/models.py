@@ -50,9 +50,13 @@ class Alias(Base):  # the first alias of a person is always their display name
     """Another name of a person (any script), with the forms the matcher indexes.
 
     `key` is the folded name (duplicate checks); `forms` holds the key and its variants,
-    separated by "|"; `index_keys` is `matcher.alias_keys` of the forms, in the layout
-    `index_format` names. Both are computed once, when the alias is stored, so building a
-    matcher over a million people is only concatenating and sorting.
+    separated by "|"; `index_keys` is `matcher.alias_keys` of the forms. All three are
+    computed from `name` once, when the alias is stored, so building a matcher over a
+    million people is only concatenating and sorting; `index_format` is the
+    `matcher.MATCHER_VERSION` they were computed with, and the store computes them again when
+    it is not the running one. `claim` is the key while the person is pending or active and
+    NULL once revoked: unique, so one name belongs to one person at a time, however many
+    processes add it at once.
     """
 
     __tablename__ = "optout_alias"
@@ -63,9 +67,10 @@ class Alias(Base):  # the first alias of a person is always their display name
     )
     name: Mapped[str] = mapped_column(String(200))
     key: Mapped[str] = mapped_column(String(400), index=True)
+    claim: Mapped[str | None] = mapped_column(String(400), nullable=True, unique=True, index=True)
     forms: Mapped[str] = mapped_column(Text)
     index_keys: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    index_format: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    index_format: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     person: Mapped[Person] = relationship(back_populates="aliases")
 
 

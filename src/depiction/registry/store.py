@@ -1,8 +1,11 @@
 """The opt-out registry store: people who asked not to be depicted, and every change to them.
 
 Every write happens in one transaction together with its audit entry, so the audit log is
-complete and consistent even with concurrent writers. The schema is created and upgraded by
-Alembic migrations the first time a store opens a database.
+complete and consistent even with concurrent writers; a new entry's names are checked and
+claimed under the registry's write lock, so one name is one person even when several
+processes add it at once. The schema is created and upgraded by Alembic migrations the first
+time a store opens a database, and aliases stored by another matcher version are computed
+again from their names then (a minute per million aliases, once).
 """
 
 from __future__ import annotations
@@ -14,17 +17,19 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import URL, case, func, select
+from sqlalchemy import URL, Select, bindparam, case, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from depiction.errors import RegistryError
 from depiction.normalize import Normalizer
-from depiction.registry import bulk
-from depiction.registry.bulk import CSV_COLUMNS, Name, registered, validated_names
-from depiction.registry.database import open_database
+from depiction.registry import bulk, matcher
+from depiction.registry.bulk import CSV_COLUMNS, Name, registered, validated_names, write_lock
+from depiction.registry.database import open_database, ping
 from depiction.registry.faces import FaceTemplate
-from depiction.registry.matcher import KEYS_FORMAT, AliasRow, alias_keys
+from depiction.registry.matcher import AliasRow, alias_keys
 from depiction.registry.models import STATUSES, Alias, AuditEntry, FaceEmbedding, Person, utcnow
+from depiction.registry.names import forms
 
 
 class PersonRecord(BaseModel):
@@ -97,20 +102,30 @@ class ImportResult:
 
 
 _IN_FLIGHT = 100
-_CURRENT_KEYS = Alias.index_format == KEYS_FORMAT
-_ALIAS_ROWS = select(  # an alias's stored matcher keys, or its forms when they are not current
-    Alias.person_id,
-    Alias.key,
-    case((_CURRENT_KEYS, Alias.index_keys)),
-    case((_CURRENT_KEYS, None), else_=Alias.forms),
-)
 
 
-def _alias_row(row: Sequence[Any]) -> AliasRow:
-    """A row read with `_ALIAS_ROWS` as the matcher takes it: keys stored before there were
-    any, or in another format, are computed again from the forms."""
-    person_id, key, keys, forms = row
-    return person_id, key, bytes(keys) if forms is None else alias_keys(forms.split("|"))
+def _current() -> Any:
+    """Aliases whose keys this matcher version computed."""
+    return Alias.index_format == matcher.MATCHER_VERSION
+
+
+def _stale() -> Any:
+    """Aliases whose keys another matcher version computed (or none, before there were any);
+    as ranges, which an index answers without a scan."""
+    version = matcher.MATCHER_VERSION
+    return or_(
+        Alias.index_format.is_(None), Alias.index_format < version, Alias.index_format > version
+    )
+
+
+def _alias_rows() -> Select[Any]:
+    """Each alias's stored key and matcher keys, or its name when they are stale."""
+    return select(
+        Alias.person_id,
+        Alias.key,
+        case((_current(), Alias.index_keys)),
+        case((_current(), None), else_=Alias.name),
+    )
 
 
 class OptoutStore:
@@ -119,6 +134,7 @@ class OptoutStore:
     def __init__(self, url: str | None = None, normalizer: Normalizer | None = None) -> None:
         self._normalizer = normalizer or Normalizer()
         self._engine = open_database(url)
+        self._recompute_stale_aliases()
 
     # ---- reads ------------------------------------------------------------------------
     def version(self) -> int:
@@ -154,6 +170,10 @@ class OptoutStore:
         """The database URL (its password hidden when rendered)."""
         return self._engine.url
 
+    def ping(self) -> None:
+        """Raise `RegistryUnavailable` unless the database answers and is still the one opened."""
+        ping(self._engine)
+
     def active_aliases(self) -> Iterator[AliasRow]:
         """Every alias of every active person as the matcher is built from it, streamed.
 
@@ -167,14 +187,14 @@ class OptoutStore:
                     "SELECT id FROM optout_person WHERE status != 'active'"
                 ).scalars()
             )
-            query = _ALIAS_ROWS.compile(connection, compile_kwargs={"literal_binds": True})
+            query = _alias_rows().compile(connection, compile_kwargs={"literal_binds": True})
             cursor = connection.connection.cursor()
             try:
                 cursor.execute(str(query))
                 while rows := cursor.fetchmany(50_000):
                     if inactive:
                         rows = [row for row in rows if row[0] not in inactive]
-                    yield from map(_alias_row, rows)
+                    yield from map(self._alias_row, rows)
             finally:
                 cursor.close()
 
@@ -195,11 +215,11 @@ class OptoutStore:
             if len(people) > limit:
                 return None
             rows = connection.execute(
-                _ALIAS_ROWS.join(Person, Person.id == Alias.person_id).where(
-                    Person.status == "active", Alias.person_id.in_(changed)
-                )
+                _alias_rows()
+                .join(Person, Person.id == Alias.person_id)
+                .where(Person.status == "active", Alias.person_id.in_(changed))
             )
-            return Changes(upto, frozenset(people), list(map(_alias_row, rows)))
+            return Changes(upto, frozenset(people), list(map(self._alias_row, rows)))
 
     def audit_stamp(self, version: int) -> str | None:
         """What tells this registry's history from another's: audit entry `version`'s
@@ -250,10 +270,16 @@ class OptoutStore:
         with any faces enrolled from their photos, in one transaction."""
         names = validated_names(self._normalizer, name, aliases)
         with self._session() as session, session.begin():
+            write_lock(session.connection())
             self._refuse_duplicates(session, names)
             person = self._new_person(names, note, status, contact)
             session.add(person)
-            session.flush()
+            try:
+                session.flush()
+            except IntegrityError as error:  # a writer that took no lock claimed a name first
+                raise RegistryError(
+                    f"'{names[0].text}' or an alias is already registered"
+                ) from error
             _audit(
                 session,
                 person.id,
@@ -334,6 +360,9 @@ class OptoutStore:
                 raise RegistryError(f"entry {person_id} is {person.status}; cannot {action} it")
             before = person.snapshot()
             person.status = status
+            if status == "revoked":  # the names are free to be registered again
+                for alias in person.aliases:
+                    alias.claim = None
             person.updated_at = utcnow()
             if status == "active":
                 person.verified_at = person.updated_at
@@ -365,6 +394,62 @@ class OptoutStore:
         record = FaceRecord.model_validate(row, from_attributes=True)
         _audit(session, person.id, "enroll_face", actor, None, record.audit())
         return record
+
+    def _alias_row(self, row: Sequence[Any]) -> AliasRow:
+        """A row read with `_alias_rows` as the matcher takes it: a stale alias's key and
+        matcher keys are computed again from its name (the stored key if it now folds to
+        nothing)."""
+        person_id, key, keys, name = row
+        if name is None:
+            return person_id, key, bytes(keys)
+        variants = forms(self._normalizer, name) or [key]
+        return person_id, variants[0], alias_keys(variants)
+
+    def _recompute_stale_aliases(self) -> None:
+        """Give aliases stored by another matcher version the key, forms, matcher keys and
+        claim that this one computes from their names. Under the write lock, so one process
+        does it; a key two names now share stays claimed by the older alias (both match)."""
+        with self._engine.connect() as connection:
+            if connection.scalar(select(Alias.id).where(_stale()).limit(1)) is None:
+                return
+        with self._engine.connect() as connection, connection.begin():
+            write_lock(connection)
+            rows = connection.execute(
+                select(Alias.id, Alias.name, Alias.key, Alias.claim)
+                .where(_stale())
+                .order_by(Alias.id)
+            ).all()
+            if not rows:  # another process did it while this one waited for the lock
+                return
+            connection.execute(update(Alias).where(_stale()).values(claim=None))
+            claimed = set(connection.scalars(select(Alias.claim).where(Alias.claim.is_not(None))))
+            changes = []
+            for alias_id, name, key, claim in rows:
+                variants = forms(self._normalizer, name) or [key]
+                keeps_claim = claim is not None and variants[0] not in claimed
+                if keeps_claim:
+                    claimed.add(variants[0])
+                changes.append(
+                    {
+                        "alias_id": alias_id,
+                        "new_key": variants[0],
+                        "new_claim": variants[0] if keeps_claim else None,
+                        "new_forms": "|".join(variants),
+                        "new_keys": alias_keys(variants),
+                    }
+                )
+            connection.execute(
+                update(Alias)
+                .where(Alias.id == bindparam("alias_id"))
+                .values(
+                    key=bindparam("new_key"),
+                    claim=bindparam("new_claim"),
+                    forms=bindparam("new_forms"),
+                    index_keys=bindparam("new_keys"),
+                    index_format=matcher.MATCHER_VERSION,
+                ),
+                changes,
+            )
 
     def _refuse_duplicates(self, session: Session, names: list[Name]) -> None:
         taken = registered(session, [n.key for n in names])

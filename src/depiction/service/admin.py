@@ -1,4 +1,5 @@
-"""Admin API (admin-scope key): review opt-out requests, enrol their faces, resolve appeals."""
+"""Admin API (admin-scope key): register people, review opt-out requests, enrol their faces,
+resolve appeals."""
 
 from __future__ import annotations
 
@@ -29,6 +30,27 @@ def admin_router(state: dict[str, Any], authorize: Callable[[Request, str], None
     def appeals() -> AppealStore:
         store: AppealStore = state["appeals"]
         return store
+
+    @router.post("/optout", summary="Register a person, active at once (409 if a name is taken)")
+    async def add_optout(request: Request) -> JSONResponse:
+        authorize(request, "admin")
+        try:
+            body = await request.json()
+        except (ValueError, RecursionError):
+            body = None
+        if not _is_entry(body):
+            return _error(
+                400, "invalid_request", 'send {"name": "...", "aliases": ["..."], "note": "..."}'
+            )
+        return await run_in_threadpool(
+            _json,
+            lambda: (
+                optout()
+                .add(body["name"], body.get("aliases", []), body.get("note", ""), actor="admin-api")
+                .model_dump(mode="json")
+            ),
+            201,
+        )
 
     @router.get("/optout", summary="Opt-out entries, by status")
     def list_optout(request: Request, status: str | None = None) -> JSONResponse:
@@ -96,10 +118,23 @@ def admin_router(state: dict[str, Any], authorize: Callable[[Request, str], None
     return router
 
 
-def _json(produce: Callable[[], Any]) -> JSONResponse:
-    """Run a registry operation; unknown ids are 404, impossible changes 409, bad input 400."""
+def _is_entry(body: Any) -> bool:
+    """A new entry's JSON: a name, and optionally a list of aliases and a note (nothing else)."""
+    return (
+        isinstance(body, dict)
+        and set(body) <= {"name", "aliases", "note"}
+        and isinstance(body.get("name"), str)
+        and isinstance(body.get("aliases", []), list)
+        and all(isinstance(alias, str) for alias in body.get("aliases", []))
+        and isinstance(body.get("note", ""), str)
+    )
+
+
+def _json(produce: Callable[[], Any], status: int = 200) -> JSONResponse:
+    """Run a registry operation; unknown ids are 404, impossible changes (a name already
+    registered) 409, bad input 400."""
     try:
-        return JSONResponse(produce())
+        return JSONResponse(produce(), status)
     except RegistryError as error:
         message = str(error)
         if message.startswith(("no opt-out entry", "no appeal", "no face")):

@@ -24,10 +24,9 @@ from starlette.exceptions import HTTPException
 
 from depiction.decision import Decision
 from depiction.engine import Engine
-from depiction.errors import DepictionError, ImageError, RequestError
+from depiction.errors import ImageError, RegistryError, RegistryUnavailable, RequestError
 from depiction.policy import default_policy_path
 from depiction.registry.appeals import AppealStore
-from depiction.registry.database import ping
 from depiction.registry.store import OptoutStore
 from depiction.service import gateway, inputs
 from depiction.service.admin import admin_router
@@ -96,6 +95,11 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         where = " ".join(str(part) for part in first["loc"])
         message = f"{where}: {first['msg']}"
         return await api_error(request, ApiError(400, "invalid_request", message))
+
+    @app.exception_handler(RegistryUnavailable)
+    async def registry_unavailable(request: Request, error: RegistryUnavailable) -> JSONResponse:
+        """The registry is gone or unreachable: nothing is written anywhere else (503)."""
+        return await api_error(request, ApiError(503, "database_unavailable", str(error)))
 
     def authorize(request: Request, scope: str) -> None:
         state["auth"].check(request, scope)
@@ -213,7 +217,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                 known.categories,
                 body.reason,
             )
-        except DepictionError as error:
+        except RegistryError as error:
             raise ApiError(400, "invalid_request", str(error)) from error
         return JSONResponse({"appeal_id": filed.id, "status": filed.status}, 201)
 
@@ -226,10 +230,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         engine: Engine | None = state.get("engine")
         if engine is None:
             raise ApiError(503, "not_ready", "the policy is still loading")
-        try:
-            await run_in_threadpool(ping, settings.database_url)
-        except DepictionError as error:
-            raise ApiError(503, "database_unavailable", str(error)) from error
+        await run_in_threadpool(state["optout"].ping)  # RegistryUnavailable: 503
         policy = engine.policy
         return JSONResponse(
             {

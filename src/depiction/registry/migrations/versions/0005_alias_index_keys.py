@@ -11,7 +11,7 @@ Create Date: 2026-11-26
 import sqlalchemy as sa
 from alembic import op
 
-from depiction.registry.matcher import KEYS_FORMAT, alias_keys
+from depiction.registry.matcher import alias_keys
 
 revision = "0005"
 down_revision = "0004"
@@ -19,6 +19,7 @@ branch_labels = None
 depends_on = None
 
 _BATCH = 10_000
+_VERSION = 1  # the matcher version these keys are stamped with: later ones recompute them
 
 
 def upgrade() -> None:
@@ -35,7 +36,7 @@ def upgrade() -> None:
     update = (
         alias.update()
         .where(alias.c.id == sa.bindparam("alias_id"))
-        .values(index_keys=sa.bindparam("keys"), index_format=KEYS_FORMAT)
+        .values(index_keys=sa.bindparam("keys"), index_format=_VERSION)
     )
     last = 0
     while rows := connection.execute(
