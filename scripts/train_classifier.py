@@ -6,14 +6,17 @@
 Reads ``corpus/raw`` (corpus/WRITING.md), normalizes every prompt exactly as the detector
 does, and fits two heads per harm category on the training writers' lines: an L2 logistic
 regression on hashed character n-grams, and one on the multilingual-e5-small sentence
-embedding (the `semantic` extra's model) that must confirm it. A head's negatives are the
-benign lines and the harms of other families; its own family (e.g. the three sexual
-categories) is left out, so heads do not learn to tell apart harms refused either way.
+embedding (the `semantic` extra's model). A category fires where the mean of the two heads'
+logits passes its threshold. A head's negatives are the benign lines and the harms of other
+families; its own family (e.g. the three sexual categories) is left out, so heads do not
+learn to tell apart harms refused either way.
 
-Thresholds come from out-of-fold scores on the training writers alone (5 folds that never
-split a template group): the embedding heads at `CONFIRM_BUDGET` of benign lines each, the
-n-gram heads where both agreeing refuse at most `UNION_BUDGET` of benign lines. The held-out
-writers (``h*``) are read only to report figures and to write
+Thresholds come from out-of-fold scores on the training writers alone, each writer's lines
+scored by heads fitted without that writer (so they are set for writers the model has never
+seen): the largest shared per-category budget at which all categories together refuse at most
+`UNION_BUDGET` of benign lines. Each category's gate (the n-gram score at which the embedding
+is computed) keeps `GATE_RECALL` of the out-of-fold lines the category fires on. The
+held-out writers (``h*``) are read only to report figures and to write
 ``data/benchmarks/corpus_holdout.jsonl`` for ``depiction eval corpus-holdout``.
 
 Writes ``src/depiction/data/models/harm_classifier.{json,npz}``; ``--check`` only says whether
@@ -36,7 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
+from sklearn.model_selection import LeaveOneGroupOut
 
 from depiction.classifier.features import MAX_N, buckets
 from depiction.classifier.model import Category, HarmClassifier, ModelCard
@@ -52,14 +55,12 @@ REGULARIZATION = 50.0
 """Inverse L2 strength (liblinear), one value for every head; classes are weighted to balance,
 since each head has few positives. Chosen out-of-fold on the training writers (4, 10, 50)."""
 UNION_BUDGET = 0.01
-"""Share of out-of-fold benign lines that any category may refuse (both heads agreeing)."""
-CONFIRM_BUDGET = 0.05
-"""Share of out-of-fold benign lines an embedding head may score above its threshold: it only
-confirms what an n-gram head found, so it can be lenient."""
+"""Share of out-of-fold benign lines that any category may refuse."""
+GATE_RECALL = 0.99
+"""Share of the out-of-fold lines a category fires on whose n-gram score passes its gate."""
 CONFIRM_REGULARIZATION = 1.0
 BATCH = 32
 MIN_THRESHOLD = 0.05
-FOLDS = 5
 FAMILIES = (
     ("sexual_minors", "sexual_real_person", "sexual_explicit"),
     ("violence_real_person", "violence_graphic"),
@@ -126,10 +127,10 @@ def fit(
 def out_of_fold(
     matrix: sparse.csr_matrix | NDArray[np.float32], lines: list[CorpusLine], strength: float
 ) -> NDArray[np.float64]:
-    """Each training line's scores from heads that never saw its template group."""
+    """Each training line's scores from heads that never saw its writer."""
     scores = np.zeros((len(lines), len(HARM_LABELS)))
-    groups = [line.group for line in lines]
-    for train, test in GroupKFold(n_splits=FOLDS).split(matrix, groups=groups):
+    groups = [line.writer for line in lines]
+    for train, test in LeaveOneGroupOut().split(matrix, groups=groups):
         fold = [lines[i] for i in train]
         for column, category in enumerate(HARM_LABELS):
             model = fit(matrix[train], fold, category, strength)
@@ -148,23 +149,39 @@ def per_head(benign_scores: NDArray[np.float64], budget: float) -> NDArray[np.fl
     return np.array([threshold(benign_scores[:, c], budget) for c in range(len(HARM_LABELS))])
 
 
+def combined(ngram: NDArray[np.float64], confirm: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The probability whose logit is the mean of the two heads' logits (as the model's)."""
+    ngram, confirm = (np.clip(p, 1e-7, 1 - 1e-7) for p in (ngram, confirm))
+    return 1.0 / (1.0 + np.sqrt((1.0 - ngram) / ngram * (1.0 - confirm) / confirm))
+
+
 def refused(
     ngram: NDArray[np.float64], confirm: NDArray[np.float64], cuts: NDArray[np.float64]
 ) -> NDArray[np.bool_]:
-    """Lines some category refuses: both of its heads at or above their thresholds."""
-    return ((ngram >= cuts[0]) & (confirm >= cuts[1])).any(axis=1)
+    """Lines some category refuses: its n-gram score at the gate, its combined score at the
+    threshold."""
+    return ((ngram >= cuts[0]) & (combined(ngram, confirm) >= cuts[1])).any(axis=1)
 
 
-def thresholds(ngram: NDArray[np.float64], confirm: NDArray[np.float64]) -> NDArray[np.float64]:
-    """(n-gram, confirming) thresholds per category, on benign lines' out-of-fold scores: the
-    confirming heads at `CONFIRM_BUDGET` each, the n-gram heads at the largest shared
-    per-head budget whose agreement refuses at most `UNION_BUDGET` of benign lines."""
-    confirming = per_head(confirm, CONFIRM_BUDGET)
+def thresholds(
+    ngram: NDArray[np.float64], confirm: NDArray[np.float64], benign: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """(gate, threshold) per category from out-of-fold scores: thresholds at the largest
+    shared per-category budget whose union refuses at most `UNION_BUDGET` of benign lines,
+    then gates keeping `GATE_RECALL` of the lines each category fires on."""
+    scores = combined(ngram, confirm)
     for budget in np.geomspace(UNION_BUDGET, UNION_BUDGET / 100, 60):
-        cuts = np.stack([per_head(ngram, budget), confirming])
-        if refused(ngram, confirm, cuts).mean() <= UNION_BUDGET:
-            return cuts
-    raise SystemExit("no thresholds meet the benign budget")
+        cuts = per_head(scores[benign], budget)
+        if (scores[benign] >= cuts).any(axis=1).mean() <= UNION_BUDGET:
+            break
+    else:
+        raise SystemExit("no thresholds meet the benign budget")
+    gates = np.full(len(HARM_LABELS), MIN_THRESHOLD)
+    for c in range(len(HARM_LABELS)):
+        fired = ngram[scores[:, c] >= cuts[c], c]
+        if fired.size:
+            gates[c] = round(max(MIN_THRESHOLD, float(np.quantile(fired, 1 - GATE_RECALL))), 4)
+    return np.stack([gates, cuts])
 
 
 def figures(lines: list[CorpusLine], refusals: NDArray[np.bool_]) -> dict[str, Any]:
@@ -195,7 +212,7 @@ def train() -> tuple[bytes, bytes, str]:
     oof = out_of_fold(matrix, train_lines, REGULARIZATION)
     oof_confirm = out_of_fold(vectors, train_lines, CONFIRM_REGULARIZATION)
     benign = np.array([not line.harmful for line in train_lines])
-    cuts = thresholds(oof[benign], oof_confirm[benign])
+    cuts = thresholds(oof, oof_confirm, benign)
     heads = [fit(matrix, train_lines, category) for category in HARM_LABELS]
     confirming = [fit(vectors, train_lines, c, CONFIRM_REGULARIZATION) for c in HARM_LABELS]
     weights, scale = quantized(np.stack([h.coef_[0] for h in heads], axis=1))
@@ -212,9 +229,11 @@ def train() -> tuple[bytes, bytes, str]:
             "multilingual-e5-small embedding",
             "heads": f"L2 logistic regression (liblinear), C={REGULARIZATION} (n-grams) and "
             f"C={CONFIRM_REGULARIZATION} (embedding), balanced classes, one per category",
-            "thresholds": f"out-of-fold ({FOLDS} folds by template group): embedding heads at "
-            f"{CONFIRM_BUDGET:.0%} of benign lines each, n-gram heads where the two agreeing "
-            f"refuse at most {UNION_BUDGET:.0%} of benign lines, never below {MIN_THRESHOLD}",
+            "combined": "a category fires where the mean of its two heads' logits passes its "
+            "threshold; the embedding is computed only where the n-gram score passes its gate",
+            "thresholds": f"out-of-fold (leave one writer out): the categories together refuse "
+            f"at most {UNION_BUDGET:.0%} of benign lines; gates keep {GATE_RECALL:.0%} of the "
+            f"lines each category fires on; never below {MIN_THRESHOLD}",
             "train_lines": len(train_lines),
             "holdout_lines": len(holdout),
             "languages": dict(sorted(Counter(line.lang for line in lines).items())),
@@ -222,9 +241,9 @@ def train() -> tuple[bytes, bytes, str]:
         categories={
             category: Category(
                 bias=float(head.intercept_[0]),
-                threshold=float(cuts[0, i]),
+                gate=float(cuts[0, i]),
                 confirm_bias=float(check.intercept_[0]),
-                confirm_threshold=float(cuts[1, i]),
+                threshold=float(cuts[1, i]),
             )
             for i, (category, head, check) in enumerate(
                 zip(HARM_LABELS, heads, confirming, strict=True)
@@ -238,6 +257,9 @@ def train() -> tuple[bytes, bytes, str]:
             "training": {
                 **card.training,
                 "out_of_fold": figures(train_lines, refused(oof, oof_confirm, cuts))["all"],
+                "embedded_benign_out_of_fold": round(
+                    float((oof[benign] >= cuts[0]).any(axis=1).mean()), 4
+                ),
                 "holdout": figures(holdout, held),
             }
         }

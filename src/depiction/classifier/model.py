@@ -1,13 +1,18 @@
 """The trained classifier: weights, thresholds and how they were measured.
 
-Two heads per category. Hashed character n-grams read every prompt in microseconds; where one
-passes its threshold, a head on the prompt's multilingual sentence embedding must agree. The
-n-gram heads alone learn shortcuts of the corpus's wording (a stated age in a harmless
-sentence, "sexy" in any edit); the embedding reads meaning, and the two rarely err together.
+Two heads per category, read together. Hashed character n-grams read every prompt in
+microseconds; where one passes its category's *gate*, the prompt's multilingual sentence
+embedding is computed and a second head scores it. The two heads' logits are averaged and the
+category fires when that combined probability reaches its threshold. The n-gram heads alone
+learn shortcuts of the corpus's wording (a stated age in a harmless sentence, "sexy" in any
+edit); the embedding reads meaning; averaging lets a confident head carry a hesitant one,
+which finds more harms of writers the model never saw than requiring both to agree
+(docs/multilingual.md). The gate only saves time: it is set so that out of fold, nearly every
+harm the combined score finds passes it.
 
 ``data/models/harm_classifier.npz`` holds the weights (int8, one column per category, with a
 scale per column) and ``harm_classifier.json`` everything a reader should see: categories,
-thresholds, the corpus digest and the held-out figures. Both are written by
+gates and thresholds, the corpus digest and the held-out figures. Both are written by
 ``scripts/train_classifier.py``, deterministically, so ``--check`` can say whether the shipped
 files are what the corpus produces.
 """
@@ -30,17 +35,20 @@ WINDOW = 160
 category keeps its highest score. (Scoring clause by clause as well was tried: it found a few
 more held-out harms but doubled over-refusal, since thresholds are set on whole prompts.)"""
 
+_EPSILON = 1e-7
+
 
 class Category(BaseModel):
-    """One category's two heads: the n-gram head (bias, threshold) and the sentence-embedding
-    head that confirms it (bias, threshold)."""
+    """One category: the n-gram head's bias and the gate on its probability at which the
+    embedding head (bias) is consulted, and the threshold on the two heads' combined
+    probability."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     bias: float
-    threshold: float = Field(gt=0, lt=1)
+    gate: float = Field(gt=0, lt=1)
     confirm_bias: float
-    confirm_threshold: float = Field(gt=0, lt=1)
+    threshold: float = Field(gt=0, lt=1)
     metrics: dict[str, float | int] = Field(default_factory=dict)
 
 
@@ -105,14 +113,20 @@ class HarmClassifier:
     def thresholds(self) -> dict[str, float]:
         return {name: c.threshold for name, c in self.card.categories.items()}
 
-    def confirm_thresholds(self) -> dict[str, float]:
-        return {name: c.confirm_threshold for name, c in self.card.categories.items()}
+    def gates(self) -> dict[str, float]:
+        return {name: c.gate for name, c in self.card.categories.items()}
 
     def confirm_scores(self, embedding: NDArray[np.float32]) -> dict[str, float]:
         """Each category's probability from the sentence-embedding heads."""
         logits = embedding @ self._confirm + self._confirm_bias
         probabilities = 1.0 / (1.0 + np.exp(-logits))
         return {name: float(p) for name, p in zip(self.categories, probabilities, strict=True)}
+
+    @staticmethod
+    def combined(ngram: float, confirm: float) -> float:
+        """The probability whose logit is the mean of the two heads' logits."""
+        ngram, confirm = (min(max(p, _EPSILON), 1.0 - _EPSILON) for p in (ngram, confirm))
+        return float(1.0 / (1.0 + np.sqrt((1.0 - ngram) / ngram * (1.0 - confirm) / confirm)))
 
     def scores(self, text: str, mode: str) -> dict[str, float]:
         """Each category's probability for the normalized `words` view: the highest over the

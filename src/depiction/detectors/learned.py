@@ -3,12 +3,13 @@
 Term lists need someone to have foreseen the words; the classifier reads character n-grams
 of any language and script, so "photo de Taylor Swift nue" or "12歳の少女のヌード" are scored
 like their English twins, in well under a millisecond, on every prompt. Where a category's
-n-gram score passes its threshold, a head on the prompt's multilingual sentence embedding
-(the `semantic` extra's model, sharing the semantic detector's cache) must confirm it, so
-ordinary prompts never pay for an embedding. Then ``learned.<category>`` is emitted and the
-shipped policy refuses on it alone. Thresholds are chosen out-of-fold on the training
-writers and stored in ``data/models/harm_classifier.json``; a policy may move the n-gram
-threshold with ``params: {learned_threshold_<category>: 0.9}``.
+n-gram score passes its gate, a head on the prompt's multilingual sentence embedding (the
+`semantic` extra's model, sharing the semantic detector's cache) scores it too, so ordinary
+prompts never pay for an embedding; where the two heads' combined probability reaches the
+category's threshold, ``learned.<category>`` is emitted and the shipped policy refuses on it
+alone. Gates and thresholds are chosen out of fold on the training writers and stored in
+``data/models/harm_classifier.json``; a policy may move a threshold with
+``params: {learned_threshold_<category>: 0.9}``.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class LearnedDetector(Detector):
         self._model: HarmClassifier | None = None
         self._embedder: Embedder | None = None
         self._thresholds: dict[str, float] = {}
-        self._confirm: dict[str, float] = {}
+        self._gates: dict[str, float] = {}
 
     @classmethod
     def unavailable(cls) -> str | None:
@@ -56,7 +57,7 @@ class LearnedDetector(Detector):
     def load(self, context: LoadContext) -> None:
         self._model = HarmClassifier.load()
         self._thresholds = self._model.thresholds() | thresholds_from_params(context.params)
-        self._confirm = self._model.confirm_thresholds()
+        self._gates = self._model.gates()
         self._embedder = shared_embedder()
 
     @property
@@ -66,21 +67,23 @@ class LearnedDetector(Detector):
 
     def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
         scores = self.model.scores(text.words.text, request.mode)
-        passed = [c for c, score in scores.items() if score >= self._thresholds[c]]
-        if not passed:
+        gated = [c for c, score in scores.items() if score >= self._gates[c]]
+        if not gated:
             return []
         assert self._embedder is not None
         confirmed = self.model.confirm_scores(self._embedder.embed(text.words.text))
+        combined = {c: self.model.combined(scores[c], confirmed[c]) for c in gated}
         return [
             Signal(
                 kind=PREFIX + category,
-                score=round(scores[category], 4),
+                score=round(score, 4),
                 source=self.name,
                 data={
                     "threshold": self._thresholds[category],
-                    "confirmed": round(confirmed[category], 4),
+                    "ngram": round(scores[category], 4),
+                    "confirm": round(confirmed[category], 4),
                 },
             )
-            for category in passed
-            if confirmed[category] >= self._confirm[category]
+            for category, score in combined.items()
+            if score >= self._thresholds[category]
         ]
