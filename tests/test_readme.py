@@ -35,6 +35,7 @@ import httpx
 import pytest
 import yaml
 
+from depiction.policy.loader import load_policy
 from depiction.service.config import ServiceConfig
 
 from .service.conftest import running_service
@@ -320,9 +321,34 @@ def test_documented_settings_are_real() -> None:
         assert f'"{name}"' in source, f"{name} is documented but never read"
 
 
-def test_links_point_to_files_in_the_repository() -> None:
+def anchors(page: Path) -> set[str]:
+    """GitHub's anchors for the page's headings."""
+    headings = re.findall(r"^#+ (.+)$", page.read_text(encoding="utf-8"), re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def test_links_point_to_files_and_headings_in_the_repository() -> None:
     for page in [README, *DOCS]:
         text = page.read_text(encoding="utf-8")
-        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
-            if not target.startswith(("http://", "https://", "mailto:")):
-                assert (page.parent / target).exists(), f"{page.name} links to missing {target}"
+        for target, anchor in re.findall(r"\]\(([^)#\s]*)(?:#([^)]*))?\)", text):
+            if target.startswith(("http://", "https://", "mailto:")):
+                continue
+            linked = (page.parent / target) if target else page
+            assert linked.exists(), f"{page.name} links to missing {target}"
+            if anchor and linked.suffix == ".md":
+                assert anchor in anchors(linked), f"{page.name} links to missing {target}#{anchor}"
+
+
+def test_documented_policies_load(tmp_path: Path) -> None:
+    """Policy files shown in the docs (YAML blocks starting with `name:`) are valid policies."""
+    shown = [
+        (page, block)
+        for page in [README, *DOCS]
+        for block in blocks(page)
+        if block.lang == "yaml" and block.lines and block.lines[0].startswith("name:")
+    ]
+    assert shown
+    for page, block in shown:
+        path = tmp_path / f"{page.stem}-{block.line}.yaml"
+        path.write_text("\n".join(block.lines), encoding="utf-8")
+        load_policy(path)
