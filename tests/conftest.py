@@ -42,7 +42,7 @@ DECISION_FIELDS = [
     "latency_ms",
     "language",
 ]
-"""The decision JSON contract (DESIGN.md §1), in order."""
+"""The decision JSON contract (docs/design.md §1), in order."""
 
 
 def needed(what: str, how: str) -> None:
