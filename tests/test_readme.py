@@ -38,6 +38,7 @@ import yaml
 from depiction.policy.loader import load_policy
 from depiction.service.config import ServiceConfig
 
+from .conftest import created
 from .service.conftest import running_service
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,7 +191,7 @@ def registry_for(example: Example, registries: dict[tuple[str, int], str], root:
     key = (example.page, example.block)
     if key not in registries:
         folder = tempfile.mkdtemp(prefix="readme-", dir=root)
-        registries[key] = f"sqlite:///{folder}/registry.db"
+        registries[key] = created(f"sqlite:///{folder}/registry.db")
     return registries[key]
 
 
@@ -273,7 +274,7 @@ def test_python_snippet(snippet: Block, tmp_path: Path, request: pytest.FixtureR
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env=environment(f"sqlite:///{tmp_path}/registry.db"),
+        env=environment(created(f"sqlite:///{tmp_path}/registry.db")),
         capture_output=True,
         text=True,
         timeout=300,
