@@ -149,18 +149,12 @@ def per_head(benign_scores: NDArray[np.float64], budget: float) -> NDArray[np.fl
     return np.array([threshold(benign_scores[:, c], budget) for c in range(len(HARM_LABELS))])
 
 
-def combined(ngram: NDArray[np.float64], confirm: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The probability whose logit is the mean of the two heads' logits (as the model's)."""
-    ngram, confirm = (np.clip(p, 1e-7, 1 - 1e-7) for p in (ngram, confirm))
-    return 1.0 / (1.0 + np.sqrt((1.0 - ngram) / ngram * (1.0 - confirm) / confirm))
-
-
 def refused(
     ngram: NDArray[np.float64], confirm: NDArray[np.float64], cuts: NDArray[np.float64]
 ) -> NDArray[np.bool_]:
     """Lines some category refuses: its n-gram score at the gate, its combined score at the
     threshold."""
-    return ((ngram >= cuts[0]) & (combined(ngram, confirm) >= cuts[1])).any(axis=1)
+    return ((ngram >= cuts[0]) & (HarmClassifier.combined(ngram, confirm) >= cuts[1])).any(axis=1)
 
 
 def thresholds(
@@ -169,7 +163,7 @@ def thresholds(
     """(gate, threshold) per category from out-of-fold scores: thresholds at the largest
     shared per-category budget whose union refuses at most `UNION_BUDGET` of benign lines,
     then gates keeping `GATE_RECALL` of the lines each category fires on."""
-    scores = combined(ngram, confirm)
+    scores = HarmClassifier.combined(ngram, confirm)
     for budget in np.geomspace(UNION_BUDGET, UNION_BUDGET / 100, 60):
         cuts = per_head(scores[benign], budget)
         if (scores[benign] >= cuts).any(axis=1).mean() <= UNION_BUDGET:

@@ -123,10 +123,12 @@ class HarmClassifier:
         return {name: float(p) for name, p in zip(self.categories, probabilities, strict=True)}
 
     @staticmethod
-    def combined(ngram: float, confirm: float) -> float:
-        """The probability whose logit is the mean of the two heads' logits."""
-        ngram, confirm = (min(max(p, _EPSILON), 1.0 - _EPSILON) for p in (ngram, confirm))
-        return float(1.0 / (1.0 + np.sqrt((1.0 - ngram) / ngram * (1.0 - confirm) / confirm)))
+    def combined(ngram: Any, confirm: Any) -> Any:
+        """The probability whose logit is the mean of the two heads' logits, for numbers or
+        arrays alike (training scores the whole corpus with it, the detector one prompt)."""
+        ngram = np.clip(ngram, _EPSILON, 1.0 - _EPSILON)
+        confirm = np.clip(confirm, _EPSILON, 1.0 - _EPSILON)
+        return 1.0 / (1.0 + np.sqrt((1.0 - ngram) / ngram * (1.0 - confirm) / confirm))
 
     def scores(self, text: str, mode: str) -> dict[str, float]:
         """Each category's probability for the normalized `words` view: the highest over the

@@ -72,7 +72,7 @@ class LearnedDetector(Detector):
             return []
         assert self._embedder is not None
         confirmed = self.model.confirm_scores(self._embedder.embed(text.words.text))
-        combined = {c: self.model.combined(scores[c], confirmed[c]) for c in gated}
+        combined = {c: float(self.model.combined(scores[c], confirmed[c])) for c in gated}
         return [
             Signal(
                 kind=PREFIX + category,
