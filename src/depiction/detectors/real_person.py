@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 
 from depiction.decision import Signal
@@ -39,13 +40,15 @@ class Person:
         return "historical_person" if historical else "real_person"
 
 
-def read_gazetteer() -> list[Person]:
-    """Parse every shipped ``data/people/*.tsv``, failing loudly (file and line) on a bad row."""
+@cache
+def read_gazetteer() -> tuple[Person, ...]:
+    """Parse every shipped ``data/people/*.tsv`` once (the exact and the misspelt-name
+    detectors share it), failing loudly (file and line) on a bad row."""
     folder = resources.files("depiction") / "data" / "people"
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".tsv")), key=lambda f: f.name)
-    return [
+    return tuple(
         person for source in files for person in _read_tsv(source.name, source.read_text("utf-8"))
-    ]
+    )
 
 
 def _read_tsv(name: str, text: str) -> list[Person]:
