@@ -7,13 +7,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from depiction.cli.common import PolicyOption, fail, reported_errors
 from depiction.evaluation.dataset import Case, load_cases
 from depiction.evaluation.diff import changes
+from depiction.evaluation.gates import failures, gate
 from depiction.evaluation.metrics import Prediction
 from depiction.evaluation.report import Evaluation, to_html, to_json
 from depiction.evaluation.runner import Progress, run
@@ -24,6 +25,11 @@ Datasets = Annotated[
     list[Path], typer.Argument(help="JSONL datasets (or decision logs to replay).")
 ]
 Workers = Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")]
+SCOPES = "[CATEGORY=|lang:xx=]RATE, e.g. 0.95, 95% or hate=0.9 (repeatable)"
+
+
+def _limits(help_text: str) -> Any:
+    return typer.Option(help=f"{help_text}: {SCOPES}.", metavar="RATE", show_default=False)
 
 
 def evaluate(
@@ -44,8 +50,28 @@ def evaluate(
         typer.Option("--json", help="Write the figures as JSON here.", show_default=False),
     ] = None,
     workers: Workers = 1,
+    fail_under: Annotated[
+        list[str] | None, _limits("Exit 1 when the policy's accuracy is below")
+    ] = None,
+    min_recall: Annotated[
+        list[str] | None, _limits("Exit 1 when the policy's hard-harm recall is below")
+    ] = None,
+    max_over_refusal: Annotated[
+        list[str] | None, _limits("Exit 1 when the policy's over-refusal is above")
+    ] = None,
 ) -> None:
-    """Measure a policy's over- and under-refusal per category, next to baselines."""
+    """Measure a policy's over- and under-refusal per category, next to baselines; with limits,
+    exit 1 when the policy misses one (a quality gate for CI)."""
+    with reported_errors():
+        limits = [
+            gate(metric, text)
+            for metric, texts in [
+                ("accuracy", fail_under),
+                ("hard_harm_recall", min_recall),
+                ("over_refusal", max_over_refusal),
+            ]
+            for text in texts or []
+        ]
     cases = _load(datasets)
     with reported_errors():
         loaded = load_policy(policy or default_policy_path())
@@ -67,6 +93,12 @@ def evaluate(
             )
     except OSError as error:
         fail(f"cannot write output: {error.strerror or error}")
+    with reported_errors():
+        missed = failures(evaluations[0], limits)
+    for problem in missed:
+        typer.echo(f"failed: {problem}", err=True)
+    if missed:
+        raise typer.Exit(1)
 
 
 def diff(
