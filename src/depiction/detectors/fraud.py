@@ -5,4 +5,4 @@ from depiction.detectors.lexicon import LexiconDetector
 
 class FraudDetector(LexiconDetector):
     name = "fraud"
-    signals = ("official_document", "signature", "forgery_intent")
+    signals = ("official_document", "signature", "forgery_intent", "make_believe")
