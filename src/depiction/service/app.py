@@ -28,7 +28,7 @@ from depiction.errors import ImageError, RegistryError, RegistryUnavailable, Req
 from depiction.policy import default_policy_path
 from depiction.registry.appeals import AppealStore
 from depiction.registry.store import OptoutStore
-from depiction.service import gateway, inputs
+from depiction.service import gateway, inputs, moderations
 from depiction.service.admin import admin_router
 from depiction.service.auth import Authenticator
 from depiction.service.bodies import BodyLimit
@@ -154,6 +154,13 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         given = await inputs.read_check(request, settings)
         decision, decision_id = await decide(given.prompt, given.mode, given.images)
         return JSONResponse({**decision.model_dump(mode="json"), "decision_id": decision_id})
+
+    @app.post("/v1/moderations", summary="OpenAI-compatible moderation: one check per input")
+    async def moderations_endpoint(request: Request) -> JSONResponse:
+        authorize(request, "check")
+        given = await moderations.read_moderation(request, settings)
+        decided = [await decide(item.prompt, item.mode, item.images) for item in given]
+        return JSONResponse(moderations.moderation(decided, given, state["engine"].policy))
 
     @app.post("/v1/images/generations", summary="OpenAI-compatible image generation, checked")
     async def generations(request: Request) -> Response:

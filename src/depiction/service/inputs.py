@@ -108,11 +108,8 @@ async def read_check(request: Request, settings: ServiceConfig) -> CheckInput:
     """`/v1/check`: JSON `{"prompt", "mode"?, "images"?}` or the same fields as multipart."""
     kind = media_type(request)
     if kind == "application/json":
-        body = _validated(_CheckJson, await read_json(request), "/v1/check")
-        _check_count(len(body.images), settings)
-        images = [_decode_image(item, settings) for item in body.images]
-        _check_pixels(images, settings)
-        return CheckInput(body.prompt, body.mode, images)
+        body = validated(_CheckJson, await read_json(request), "/v1/check")
+        return CheckInput(body.prompt, body.mode, decoded_images(body.images, settings))
     if kind != "multipart/form-data":
         raise ApiError(
             415, "unsupported_media_type", "send application/json or multipart/form-data"
@@ -146,7 +143,7 @@ async def read_edit(request: Request, settings: ServiceConfig) -> EditInput:
 
 
 async def read_appeal(request: Request) -> AppealInput:
-    return _validated(AppealInput, await read_json(request), "/v1/appeals")
+    return validated(AppealInput, await read_json(request), "/v1/appeals")
 
 
 async def _read_parts(
@@ -180,6 +177,14 @@ async def _image_part(name: str, value: str | UploadFile, settings: ServiceConfi
     return FilePart(
         name, value.filename or name, value.content_type or "application/octet-stream", data
     )
+
+
+def decoded_images(items: list[str], settings: ServiceConfig) -> list[bytes]:
+    """Base64 images or data URLs, decoded within the count, size and pixel limits."""
+    _check_count(len(items), settings)
+    images = [_decode_image(item, settings) for item in items]
+    _check_pixels(images, settings)
+    return images
 
 
 def _decode_image(item: str, settings: ServiceConfig) -> bytes:
@@ -226,7 +231,7 @@ def _check_pixels(images: list[bytes], settings: ServiceConfig) -> None:
 Model = TypeVar("Model", bound=BaseModel)
 
 
-def _validated(model: type[Model], data: dict[str, Any], endpoint: str) -> Model:
+def validated(model: type[Model], data: dict[str, Any], endpoint: str) -> Model:
     try:
         return model.model_validate(data)
     except ValidationError as error:
