@@ -64,7 +64,7 @@ def load_cases(path: str | Path) -> list[Case]:
         try:
             record = json.loads(raw.decode("utf-8"))
             if isinstance(record, dict) and "expected" not in record and "action" in record:
-                record = _replay_case(record, f"{path}:{number}")
+                record = _replay_case(record, path, number)
             cases.append(Case.model_validate(record))
         except ValidationError as error:
             raise DataError(f"{path}:{number}: not a valid case: {_first(error)}") from error
@@ -73,15 +73,15 @@ def load_cases(path: str | Path) -> list[Case]:
     return cases
 
 
-def _replay_case(record: dict[str, Any], where: str) -> dict[str, Any]:
+def _replay_case(record: dict[str, Any], path: str | Path, number: int) -> dict[str, Any]:
     if "prompt" not in record:
         raise DataError(
-            f"{where}: a decision-log record without its prompt cannot be replayed; the service "
+            f"{path}:{number}: a decision-log record without its prompt cannot be replayed; the service "
             "logs prompts only with log_prompts: true (docs/operations.md#decision-logs)"
         )
     categories = record.get("categories") or ["replay"]
     return {
-        "id": str(record.get("decision_id") or record.get("id") or f"replay-{where}"),
+        "id": str(record.get("decision_id") or record.get("id") or f"replay-{number}"),
         "prompt": record.get("prompt", ""),
         "mode": record.get("mode", "generate"),
         "expected": record["action"],

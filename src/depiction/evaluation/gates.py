@@ -24,12 +24,15 @@ class GateError(DepictionError):
 @dataclass(frozen=True)
 class Gate:
     """One limit: `metric` of the cases in `scope` (all, a category or `lang:xx`) compared
-    with `rate`; `most` limits from above (over-refusal), otherwise from below."""
+    with `rate`; over-refusal is limited from above, the other metrics from below."""
 
     metric: str
     rate: float
     scope: str = ""
-    most: bool = False
+
+    @property
+    def most(self) -> bool:
+        return self.metric == "over_refusal"
 
     @property
     def flag(self) -> str:
@@ -51,21 +54,20 @@ def rate(text: str) -> float:
 def gate(metric: str, text: str) -> Gate:
     """`RATE` (over every case) or `SCOPE=RATE`, SCOPE a category or `lang:xx`."""
     scope, _, value = text.rpartition("=")
-    return Gate(metric, rate(value), scope.strip(), most=metric == "over_refusal")
+    return Gate(metric, rate(value), scope.strip())
 
 
 def failures(evaluation: Evaluation, gates: list[Gate]) -> list[str]:
     """One sentence per gate the evaluation does not meet."""
     problems = []
-    for gate in gates:
-        summary = _scoped(evaluation, gate.scope)
-        measured: float = getattr(summary, gate.metric)
-        if (measured > gate.rate) if gate.most else (measured < gate.rate):
-            where = f" in {gate.scope}" if gate.scope else ""
-            relation = "above" if gate.most else "under"
+    for limit in gates:
+        measured: float = getattr(_scoped(evaluation, limit.scope), limit.metric)
+        if (measured > limit.rate) if limit.most else (measured < limit.rate):
+            where = f" in {limit.scope}" if limit.scope else ""
+            relation = "above" if limit.most else "under"
             problems.append(
-                f"{gate.metric.replace('_', '-')}{where} {measured:.1%} is {relation} "
-                f"{gate.rate:.1%} ({gate.flag})"
+                f"{limit.metric.replace('_', '-')}{where} {measured:.1%} is {relation} "
+                f"{limit.rate:.1%} ({limit.flag})"
             )
     return problems
 

@@ -4,9 +4,9 @@ already call a moderation API can call depiction instead.
 Each input is one full depiction check. OpenAI's category names are set where a depiction
 category corresponds, and every depiction category is added as `depiction/<category>`
 (`depiction/fraud_documents`, `depiction/optout_person`, ...): prefixed, because the SDKs
-already read OpenAI's `sexual/minors` as the attribute `sexual_minors`. `flagged` means refused; a revision
-(a living artist's name removed) is not flagged, and the `depiction` field of each result
-carries the action, the rules, the explanation and the revised prompt.
+already read OpenAI's `sexual/minors` as the attribute `sexual_minors`. `flagged` means
+refused; a revision (a living artist's name removed) is not flagged, and the `depiction` field
+of each result carries the action, the rules, the explanation and the revised prompt.
 """
 
 from __future__ import annotations
@@ -53,25 +53,27 @@ AS_OPENAI = {
 OWN = "depiction/"
 
 
-class _Text(BaseModel):
+class _Strict(BaseModel):
+    """Every part of the body is typed exactly; an unknown key is a 400 naming it."""
+
     model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _Text(_Strict):
     type: Literal["text"]
     text: str
 
 
-class _Url(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+class _Url(_Strict):
     url: str
 
 
-class _Image(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+class _Image(_Strict):
     type: Literal["image_url"]
     image_url: _Url
 
 
-class _ModerationJson(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+class _ModerationJson(_Strict):
     input: str | list[str] | list[_Text | _Image]
     model: str | None = None
 
