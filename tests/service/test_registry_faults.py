@@ -49,18 +49,19 @@ def test_a_database_deleted_while_serving_is_not_ready_and_takes_no_writes(
             client.post(
                 "/v1/appeals", json={"decision_id": "d1", "prompt": "a cat", "reason": "why?"}
             ),
-            client.post(
-                "/optout",
-                data={
-                    "csrf_token": client.cookies["depiction_csrf"],
-                    "name": "Lei Jun",
-                    "contact": "lei@example.com",
-                },
-            ),
         ]
         assert [error_of(response) for response in writes] == [(503, "database_unavailable")] * len(
             writes
         )
+        portal = client.post(
+            "/optout",
+            data={
+                "csrf_token": client.cookies["depiction_csrf"],
+                "name": "Lei Jun",
+                "contact": "lei@example.com",
+            },
+        )
+        assert portal.status_code == 503 and "could not store your request" in portal.text
         assert (
             client.post("/v1/check", json={"prompt": "Keanu Reeves"}).json()["action"] == "refuse"
         )

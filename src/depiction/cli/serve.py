@@ -45,6 +45,9 @@ def serve(
             help="Create the registry database if it does not exist (else a named one must).",
         ),
     ] = False,
+    access_log: Annotated[
+        bool, typer.Option("--access-log", help="Log every HTTP request to stdout.")
+    ] = False,
 ) -> None:
     """Serve POST /v1/check, /healthz, /readyz, /metrics and the OpenAPI docs at /docs."""
     import uvicorn  # imported here: the other commands do not need the web stack
@@ -59,8 +62,10 @@ def serve(
     os.environ.update({key: value for key, value in settings.items() if value})
     with reported_errors():  # bad settings, policy or database: one line here, not a worker crash
         configured = ServiceConfig.from_env()
-        load_policy(configured.policy or default_policy_path())
-        open_database(configured.database_url, create=create_db).dispose()
+        loaded = load_policy(configured.policy or default_policy_path())
+        database = open_database(configured.database_url, create=create_db)
+        registry = database.url.render_as_string(hide_password=True)
+        database.dispose()
     if not configured.require_keys and not _loopback(host):
         typer.echo(
             f"WARNING: serving on {host}:{port} WITHOUT API KEYS: anyone who can reach this "
@@ -69,13 +74,24 @@ def serve(
             "`depiction keys create NAME --scope check --scope gateway`.",
             err=True,
         )
+    keys = "API keys required" if configured.require_keys else "no API keys"
+    typer.echo(
+        f"depiction serving http://{host}:{port} · policy {loaded.name} {loaded.version} "
+        f"({loaded.sha256[:12]}) · registry {registry} · {workers} worker(s) · {keys}",
+        err=True,
+    )
     uvicorn.run(
         "depiction.service.app:app_from_env",
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        log_level="warning",
+        log_level="info" if access_log else "warning",
+        access_log=access_log,
+        # Forwarded client addresses and schemes only from the operator's proxies: uvicorn
+        # would otherwise believe any client on 127.0.0.1.
+        proxy_headers=bool(configured.trusted_proxies),
+        forwarded_allow_ips=",".join(configured.trusted_proxies) or None,
     )
 
 

@@ -337,14 +337,14 @@ class _Writer:
             )
 
 
-def write_lock(connection: Connection) -> None:
+def write_lock(connection: Connection, table: str = "optout_person") -> None:
     """Take the registry's write lock first thing in a transaction, before anything is read,
     so that checking a name is free and claiming it cannot interleave with another writer:
-    SQLite `BEGIN IMMEDIATE`; PostgreSQL a table lock that readers do not wait for."""
+    SQLite `BEGIN IMMEDIATE`; PostgreSQL a lock on `table` that readers do not wait for."""
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
-        connection.exec_driver_sql("LOCK TABLE optout_person IN SHARE ROW EXCLUSIVE MODE")
+        connection.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def registered(executor: Connection | Session, keys: list[str] | None) -> dict[str, int]:

@@ -177,3 +177,14 @@ class Appeal(Base):
     outcome: Mapped[str | None] = mapped_column(String(12), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class RateEvent(Base):
+    """One counted event (a portal submission) for a rate limit that every worker and
+    replica sharing the registry enforces together."""
+
+    __tablename__ = "rate_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -27,6 +28,7 @@ from depiction.engine import Engine
 from depiction.errors import ImageError, RegistryError, RegistryUnavailable, RequestError
 from depiction.policy import default_policy_path
 from depiction.registry.appeals import AppealStore
+from depiction.registry.ratelimit import SharedRateLimiter
 from depiction.registry.store import OptoutStore
 from depiction.service import gateway, inputs, moderations
 from depiction.service.admin import admin_router
@@ -35,8 +37,9 @@ from depiction.service.bodies import BodyLimit
 from depiction.service.config import ServiceConfig
 from depiction.service.decision_log import DecisionLog
 from depiction.service.errors import ApiError
+from depiction.service.faults import WINDOW_S, Faults
 from depiction.service.metrics import ServiceMetrics
-from depiction.service.portal import RateLimiter, portal_router
+from depiction.service.portal import portal_router
 from depiction.service.recent import RecentDecisions, Remembered
 
 logger = logging.getLogger(__name__)
@@ -46,7 +49,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     """Build the app; the engine loads once, when the app starts."""
     settings = config or ServiceConfig.from_env()
     metrics = ServiceMetrics()
-    state: dict[str, Any] = {}
+    faults = Faults(metrics.write_failures)
+    state: dict[str, Any] = {"faults": faults}
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -57,12 +61,19 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             max_prompt_chars=settings.max_prompt_chars,
         )
         if settings.decision_log:
-            state["log"] = DecisionLog(settings.decision_log, log_prompts=settings.log_prompts)
+            state["log"] = DecisionLog(
+                settings.decision_log,
+                log_prompts=settings.log_prompts,
+                on_failure=lambda message: faults.record("decision_log", message),
+            )
         state["auth"] = await run_in_threadpool(
             Authenticator, settings.database_url, settings.require_keys
         )
         state["appeals"] = await run_in_threadpool(AppealStore, settings.database_url)
         state["optout"] = await run_in_threadpool(OptoutStore, settings.database_url)
+        state["portal_limit"] = await run_in_threadpool(
+            SharedRateLimiter, settings.portal_submissions_per_hour, 3600, settings.database_url
+        )
         async with httpx.AsyncClient(timeout=settings.upstream_timeout_s) as client:
             state["upstream"] = client
             yield
@@ -101,15 +112,21 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         """The registry is gone or unreachable: nothing is written anywhere else (503)."""
         return await api_error(request, ApiError(503, "database_unavailable", str(error)))
 
+    @app.exception_handler(SQLAlchemyError)
+    async def registry_fault(request: Request, error: SQLAlchemyError) -> JSONResponse:
+        """A registry read or write failed (a full disk, a lost connection): nothing was
+        stored; the client may retry elsewhere (503), and /readyz reports it."""
+        faults.record("registry", str(getattr(error, "orig", error)))
+        message = "the registry could not complete this request; nothing was stored"
+        return await api_error(request, ApiError(503, "database_unavailable", message))
+
     def authorize(request: Request, scope: str) -> None:
         state["auth"].check(request, scope)
 
     recent = RecentDecisions()
     upstream = _upstream(settings)
     app.include_router(admin_router(state, authorize))
-    app.include_router(
-        portal_router(state, RateLimiter(settings.portal_submissions_per_hour, 3600))
-    )
+    app.include_router(portal_router(state))
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, error: Exception) -> JSONResponse:
@@ -238,6 +255,12 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         if engine is None:
             raise ApiError(503, "not_ready", "the policy is still loading")
         await run_in_threadpool(state["optout"].ping)  # RegistryUnavailable: 503
+        failing = faults.recent()
+        if failing:
+            listed = "; ".join(f"{component}: {message}" for component, message in failing.items())
+            raise ApiError(
+                503, "not_ready", f"writes failed in the last {WINDOW_S:.0f} s: {listed}"
+            )
         policy = engine.policy
         return JSONResponse(
             {

@@ -1,25 +1,41 @@
-"""Service settings, read from the environment (the CLI's `serve` options set them)."""
+"""Service settings: a YAML file (`DEPICTION_CONFIG`), each key overridden by its
+environment variable `DEPICTION_<KEY>` (pydantic-settings reads and validates both)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from depiction.errors import DepictionError
 from depiction.request import DEFAULT_MAX_PROMPT_CHARS
+
+PREFIX = "DEPICTION_"
 
 
 class ConfigError(DepictionError):
     """The service settings file is unreadable or malformed."""
 
 
-class ServiceConfig(BaseModel):
+def _env(field: str, *older: str) -> AliasChoices:
+    """The settings-file key, its `DEPICTION_` variable, and names used before 2026.12."""
+    return AliasChoices(field, PREFIX + field.upper(), *older)
+
+
+class ServiceConfig(BaseSettings):
     """Everything an operator sets for one service process."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="forbid", populate_by_name=True)
 
     policy: Path | None = Field(default=None, description="Policy file; the shipped one if unset.")
     database_url: str | None = Field(default=None, description="Registry database URL.")
@@ -29,12 +45,27 @@ class ServiceConfig(BaseModel):
         default=None, description="Image backend base URL, e.g. .../v1."
     )
     upstream_timeout_s: float = Field(
-        default=120.0, gt=0, description="Deadline for one whole upstream call, body included."
+        default=120.0,
+        gt=0,
+        description="Deadline for one whole upstream call, body included.",
+        validation_alias=_env("upstream_timeout_s", "DEPICTION_UPSTREAM_TIMEOUT"),
     )
     upstream_api_key: str | None = Field(default=None, description="Key sent to the upstream.")
     require_keys: bool = Field(default=False, description="Check and gateway calls need API keys.")
-    portal_submissions_per_hour: int = Field(default=5, description="Per client IP.")
-    max_prompt_chars: int = DEFAULT_MAX_PROMPT_CHARS
+    portal_submissions_per_hour: int = Field(
+        default=5,
+        ge=0,
+        description="Per client address, counted across every worker and replica.",
+        validation_alias=_env("portal_submissions_per_hour", "DEPICTION_PORTAL_PER_HOUR"),
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses (or networks) of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed; comma-separated in the environment.",
+    )
+    max_prompt_chars: int = Field(
+        default=DEFAULT_MAX_PROMPT_CHARS, gt=0, description="Longest prompt accepted."
+    )
     max_body_bytes: int = Field(default=20 * 2**20, description="Largest request body accepted.")
     max_image_bytes: int = Field(default=8 * 2**20, description="Largest decoded image accepted.")
     max_images_per_request: int = Field(
@@ -47,40 +78,36 @@ class ServiceConfig(BaseModel):
         "their headers, before decoding).",
     )
 
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then the environment, then the settings file."""
+        named = os.environ.get("DEPICTION_CONFIG")
+        file = InitSettingsSource(settings_cls, _read_file(Path(named)) if named else {})
+        return init_settings, env_settings, file
+
     @classmethod
     def from_env(cls) -> ServiceConfig:
-        """The settings file named by DEPICTION_CONFIG (if any), overridden by DEPICTION_* variables."""
-        base = (
-            _read_file(Path(os.environ["DEPICTION_CONFIG"]))
-            if os.environ.get("DEPICTION_CONFIG")
-            else {}
-        )
+        """The settings, or a `ConfigError` naming the first bad one in one line."""
         try:
-            return cls.model_validate({**base, **cls._env_values()})
+            return cls()
         except ValidationError as error:
             detail = error.errors()[0]
             where = ".".join(str(part) for part in detail["loc"])
             raise ConfigError(f"service setting '{where}': {detail['msg']}") from error
-
-    @classmethod
-    def _env_values(cls) -> dict[str, object]:
-        env = os.environ
-        names = {
-            "policy": "DEPICTION_POLICY",
-            "database_url": "DEPICTION_DATABASE_URL",
-            "decision_log": "DEPICTION_DECISION_LOG",
-            "log_prompts": "DEPICTION_LOG_PROMPTS",
-            "upstream_url": "DEPICTION_UPSTREAM_URL",
-            "upstream_timeout_s": "DEPICTION_UPSTREAM_TIMEOUT",
-            "upstream_api_key": "DEPICTION_UPSTREAM_API_KEY",
-            "require_keys": "DEPICTION_REQUIRE_KEYS",
-            "portal_submissions_per_hour": "DEPICTION_PORTAL_PER_HOUR",
-            "max_body_bytes": "DEPICTION_MAX_BODY_BYTES",
-            "max_image_bytes": "DEPICTION_MAX_IMAGE_BYTES",
-            "max_images_per_request": "DEPICTION_MAX_IMAGES_PER_REQUEST",
-            "max_request_pixels": "DEPICTION_MAX_REQUEST_PIXELS",
-        }
-        return {field: env[name] for field, name in names.items() if env.get(name)}
 
 
 def _read_file(path: Path) -> dict[str, object]:

@@ -31,3 +31,7 @@ class ServiceMetrics:
             "depiction_detector_errors", "Checks that failed closed because a detector failed.",
             registry=self.registry,
         )  # fmt: skip
+        self.write_failures = Counter(
+            "depiction_write_failures", "Failed writes (a full disk) by component: registry, "
+            "decision_log.", ["component"], registry=self.registry,
+        )  # fmt: skip

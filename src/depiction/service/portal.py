@@ -1,8 +1,11 @@
 """The opt-out portal: a server-rendered page where anyone asks not to be depicted.
 
 A submission becomes a `pending` entry for an admin to verify. The form is protected by a
-double-submit CSRF token, submissions are rate-limited per IP, and the confirmation never
-says whether the name was already registered (that would leak the registry). An optional
+double-submit CSRF token (a `Secure` cookie over HTTPS), submissions are rate-limited per
+client address across every worker and replica (the count lives in the registry; forwarded
+addresses count only from trusted proxies, see `trusted_proxies`), and the confirmation is
+the same page whether or not the name was already registered (anything else would tell a
+visitor who is in the registry). An optional
 photo enrols the person's face with the request (it matches once the entry is verified);
 the photo is embedded in memory and dropped: only the embedding and its digest are kept.
 """
@@ -13,17 +16,16 @@ import hmac
 import html
 import logging
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from depiction.errors import RegistryError
+from depiction.errors import RegistryError, RegistryUnavailable
 from depiction.registry.faces import FaceTemplate, template_from_photo
 from depiction.registry.store import OptoutStore
 from depiction.vision import identity
@@ -34,40 +36,35 @@ LIMITS = {"name": 200, "aliases": 2000, "contact": 320, "statement": 4000}
 PHOTO_LIMIT = 10 * 1024 * 1024
 
 
-class RateLimiter:
-    """At most `count` events per `seconds` per key (an IP address)."""
-
-    def __init__(self, count: int, seconds: float) -> None:
-        self._count, self._seconds = count, seconds
-        self._events: defaultdict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def allow(self, key: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            events = self._events[key]
-            while events and now - events[0] > self._seconds:
-                events.popleft()
-            if len(events) >= self._count:
-                return False
-            events.append(now)
-            return True
-
-
-def portal_router(state: dict[str, Any], limiter: RateLimiter) -> APIRouter:
-    """Routes over the opt-out store the app opens at start-up (`state["optout"]`)."""
+def portal_router(state: dict[str, Any]) -> APIRouter:
+    """Routes over what the app opens at start-up: the opt-out store (`state["optout"]`), the
+    shared submission limit (`state["portal_limit"]`) and the fault record (`state["faults"]`)."""
     router = APIRouter(tags=["opt-out portal"])
 
     @router.get("/optout", response_class=HTMLResponse, summary="The opt-out request form")
-    def form() -> HTMLResponse:
+    def form(request: Request) -> HTMLResponse:
         token = secrets.token_urlsafe(32)
         photo = "" if identity.unavailable() else _PHOTO_FIELD
         page = HTMLResponse(_page(_FORM.format(token=token, photo=photo)))
-        page.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
+        secure = request.url.scheme == "https"
+        page.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure)
         return page
 
     @router.post("/optout", response_class=HTMLResponse, summary="Submit an opt-out request")
     async def submit(request: Request) -> HTMLResponse:
+        try:
+            return await _submitted(request)
+        except (SQLAlchemyError, RegistryUnavailable) as error:
+            state["faults"].record("registry", str(getattr(error, "orig", error)))
+            return HTMLResponse(
+                _page(
+                    "<h1>Not saved</h1><p>We could not store your request just now. "
+                    "Please try again later.</p>"
+                ),
+                503,
+            )
+
+    async def _submitted(request: Request) -> HTMLResponse:
         client = request.client.host if request.client else "unknown"
         fields = await request.form()
         token = str(fields.get("csrf_token", ""))
@@ -76,7 +73,7 @@ def portal_router(state: dict[str, Any], limiter: RateLimiter) -> APIRouter:
                 _page("<h1>Expired form</h1><p>Please <a href='/optout'>reload the form</a>.</p>"),
                 403,
             )
-        if not limiter.allow(client):
+        if not await run_in_threadpool(state["portal_limit"].allow, client):
             return HTMLResponse(
                 _page("<h1>Too many requests</h1><p>Please try again later.</p>"), 429
             )
@@ -105,18 +102,16 @@ def portal_router(state: dict[str, Any], limiter: RateLimiter) -> APIRouter:
         aliases = [a.strip() for a in values["aliases"].replace("\n", ",").split(",") if a.strip()]
         try:
             store: OptoutStore = state["optout"]
-            entry = store.add(
-                values["name"], aliases[:20], values["statement"], actor=f"portal:{client}",
-                status="pending", contact=values["contact"], faces=faces,
+            await run_in_threadpool(
+                partial(store.add, values["name"], aliases[:20], values["statement"]),
+                actor=f"portal:{client}", status="pending", contact=values["contact"], faces=faces,
             )  # fmt: skip
-            reference = f"Your reference is <strong id='reference'>#{entry.id}</strong>."
-        except RegistryError as error:
+        except RegistryError as error:  # already registered: answered like a new name
             logger.info("portal submission not stored: %s", error)
-            reference = ""
         return HTMLResponse(
             _page(
                 "<h1 id='confirmation'>Request received</h1>"
-                f"<p>Thank you. We will verify your request and contact you. {reference}</p>"
+                "<p>Thank you. We will verify your request and contact you.</p>"
             )
         )
 
