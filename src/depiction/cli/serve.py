@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +17,7 @@ from depiction.cli.common import DatabaseOption, PolicyOption, reported_errors
 from depiction.policy import default_policy_path, load_policy
 from depiction.registry.database import open_database
 from depiction.service.config import ServiceConfig
+from depiction.service.metrics import MULTIPROCESS_DIR
 
 
 def serve(
@@ -80,19 +85,36 @@ def serve(
         f"({loaded.sha256[:12]}) · registry {registry} · {workers} worker(s) · {keys}",
         err=True,
     )
-    uvicorn.run(
-        "depiction.service.app:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info" if access_log else "warning",
-        access_log=access_log,
-        # Forwarded client addresses and schemes only from the operator's proxies: uvicorn
-        # would otherwise believe any client on 127.0.0.1.
-        proxy_headers=bool(configured.trusted_proxies),
-        forwarded_allow_ips=",".join(configured.trusted_proxies) or None,
-    )
+    with _shared_metrics(workers):
+        uvicorn.run(
+            "depiction.service.app:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info" if access_log else "warning",
+            access_log=access_log,
+            # Forwarded client addresses and schemes only from the operator's proxies: uvicorn
+            # would otherwise believe any client on 127.0.0.1.
+            proxy_headers=bool(configured.trusted_proxies),
+            forwarded_allow_ips=",".join(configured.trusted_proxies) or None,
+        )
+
+
+@contextmanager
+def _shared_metrics(workers: int) -> Iterator[None]:
+    """With several workers, each keeps its metrics in files of one folder that `/metrics`
+    sums (prometheus-client's multiprocess mode); otherwise a scrape shows one worker's."""
+    if workers == 1 or os.environ.get(MULTIPROCESS_DIR):
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="depiction-metrics-")
+    os.environ[MULTIPROCESS_DIR] = folder
+    try:
+        yield
+    finally:
+        del os.environ[MULTIPROCESS_DIR]
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _loopback(host: str) -> bool:

@@ -18,7 +18,7 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -65,6 +65,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                 settings.decision_log,
                 log_prompts=settings.log_prompts,
                 on_failure=lambda message: faults.record("decision_log", message),
+                max_bytes=settings.decision_log_max_bytes,
+                backups=settings.decision_log_backups,
             )
         state["auth"] = await run_in_threadpool(
             Authenticator, settings.database_url, settings.require_keys
@@ -271,7 +273,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
 
     @app.get("/metrics", summary="Prometheus metrics")
     async def metrics_endpoint() -> PlainTextResponse:
-        return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        return PlainTextResponse(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return app
 

@@ -41,6 +41,12 @@ class ServiceConfig(BaseSettings):
     database_url: str | None = Field(default=None, description="Registry database URL.")
     decision_log: Path | None = Field(default=None, description="JSONL decision log (rotated).")
     log_prompts: bool = Field(default=False, description="Write prompts into the decision log.")
+    decision_log_max_bytes: int = Field(
+        default=50 * 2**20, gt=0, description="Size at which the decision log is rotated."
+    )
+    decision_log_backups: int = Field(
+        default=5, ge=0, description="Rotated decision-log files kept."
+    )
     upstream_url: str | None = Field(
         default=None, description="Image backend base URL, e.g. .../v1."
     )

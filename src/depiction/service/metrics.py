@@ -1,8 +1,13 @@
-"""Prometheus metrics, one registry per app so several apps (and tests) never collide."""
+"""Prometheus metrics, one registry per app so several apps (and tests) never collide; with
+several worker processes, summed across them (prometheus-client's multiprocess mode)."""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+import os
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class ServiceMetrics:
@@ -35,3 +40,12 @@ class ServiceMetrics:
             "depiction_write_failures", "Failed writes (a full disk) by component: registry, "
             "decision_log.", ["component"], registry=self.registry,
         )  # fmt: skip
+
+    def exposition(self) -> bytes:
+        """The text a scrape gets: every worker's values when `serve --workers N` (N > 1)
+        set the multiprocess folder, else this process's."""
+        if not os.environ.get(MULTIPROCESS_DIR):
+            return generate_latest(self.registry)
+        merged = CollectorRegistry()
+        multiprocess.MultiProcessCollector(merged)  # type: ignore[no-untyped-call]
+        return generate_latest(merged)
