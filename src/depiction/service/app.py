@@ -18,6 +18,7 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
@@ -80,7 +81,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             state["upstream"] = client
             yield
 
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc with their assets from the package, no CDN
         title="depiction",
         summary="Precise, harm-focused decisions for image-generation requests.",
         lifespan=lifespan,
