@@ -42,6 +42,18 @@ from depiction.service.faults import WINDOW_S, Faults
 from depiction.service.metrics import ServiceMetrics
 from depiction.service.portal import portal_router
 from depiction.service.recent import RecentDecisions, Remembered
+from depiction.service.schemas import (
+    ERRORS,
+    AppealReceipt,
+    AppealRequest,
+    CheckRequest,
+    CheckResponse,
+    ErrorBody,
+    ModerationRequest,
+    ModerationResponse,
+    Readiness,
+    request_body,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -168,14 +180,26 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         )
         return decision, decision_id
 
-    @app.post("/v1/check", summary="Decide on one request")
+    @app.post(
+        "/v1/check",
+        summary="Decide on one request",
+        response_model=CheckResponse,
+        responses=ERRORS,
+        openapi_extra=request_body(CheckRequest, multipart=True),
+    )
     async def check(request: Request) -> JSONResponse:
         authorize(request, "check")
         given = await inputs.read_check(request, settings)
         decision, decision_id = await decide(given.prompt, given.mode, given.images)
         return JSONResponse({**decision.model_dump(mode="json"), "decision_id": decision_id})
 
-    @app.post("/v1/moderations", summary="OpenAI-compatible moderation: one check per input")
+    @app.post(
+        "/v1/moderations",
+        summary="OpenAI-compatible moderation: one check per input",
+        response_model=ModerationResponse,
+        responses=ERRORS,
+        openapi_extra=request_body(ModerationRequest),
+    )
     async def moderations_endpoint(request: Request) -> JSONResponse:
         authorize(request, "check")
         given = await moderations.read_moderation(request, settings)
@@ -223,7 +247,14 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         )
         return await _forwarded(sending, metrics, "edits")
 
-    @app.post("/v1/appeals", summary="Appeal a decision (by decision_id, with a reason)")
+    @app.post(
+        "/v1/appeals",
+        summary="Appeal a decision (by decision_id, with a reason)",
+        status_code=201,
+        response_model=AppealReceipt,
+        responses={**ERRORS, 404: {"model": ErrorBody, "description": "unknown decision"}},
+        openapi_extra=request_body(AppealRequest),
+    )
     async def appeal(request: Request) -> JSONResponse:
         authorize(request, "check")
         body = await inputs.read_appeal(request)
@@ -252,7 +283,12 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", summary="Policy loaded and registry database reachable")
+    @app.get(
+        "/readyz",
+        summary="Policy loaded, registry reachable, no recent write failure",
+        response_model=Readiness,
+        responses={503: {"model": ErrorBody, "description": "not ready, and why"}},
+    )
     async def readyz() -> JSONResponse:
         engine: Engine | None = state.get("engine")
         if engine is None:

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from fastapi import Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 
 from depiction.images import declared_pixels
 from depiction.service.bodies import media_type, part_text, read_form, read_json
 from depiction.service.config import ServiceConfig
 from depiction.service.errors import ApiError
+from depiction.service.schemas import AppealRequest, CheckRequest
 
 _HARMLESS = {
     "model", "n", "size", "response_format", "user", "quality", "background",
@@ -83,32 +84,11 @@ class EditInput:
     files: list[FilePart]
 
 
-class _CheckJson(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    prompt: str = ""
-    mode: str = "generate"
-    images: list[str] = Field(default_factory=list)
-
-
-class AppealInput(BaseModel):
-    """`/v1/appeals`: the decision contested and why; prompt and action for decisions the
-    service no longer remembers."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-    decision_id: str = ""
-    reason: str = ""
-    prompt: str | None = None
-    mode: str = "generate"
-    action: str = "refuse"
-
-
 async def read_check(request: Request, settings: ServiceConfig) -> CheckInput:
     """`/v1/check`: JSON `{"prompt", "mode"?, "images"?}` or the same fields as multipart."""
     kind = media_type(request)
     if kind == "application/json":
-        body = validated(_CheckJson, await read_json(request), "/v1/check")
+        body = validated(CheckRequest, await read_json(request), "/v1/check")
         return CheckInput(body.prompt, body.mode, decoded_images(body.images, settings))
     if kind != "multipart/form-data":
         raise ApiError(
@@ -142,8 +122,8 @@ async def read_edit(request: Request, settings: ServiceConfig) -> EditInput:
     return EditInput(prompt, texts, files)
 
 
-async def read_appeal(request: Request) -> AppealInput:
-    return validated(AppealInput, await read_json(request), "/v1/appeals")
+async def read_appeal(request: Request) -> AppealRequest:
+    return validated(AppealRequest, await read_json(request), "/v1/appeals")
 
 
 async def _read_parts(

@@ -11,10 +11,9 @@ of each result carries the action, the rules, the explanation and the revised pr
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import Request
-from pydantic import BaseModel, ConfigDict
 
 from depiction.decision import Decision
 from depiction.policy import Policy
@@ -22,6 +21,7 @@ from depiction.service.bodies import read_json
 from depiction.service.config import ServiceConfig
 from depiction.service.errors import ApiError
 from depiction.service.inputs import CheckInput, decoded_images, validated
+from depiction.service.schemas import ImagePart, ModerationRequest, TextPart
 
 OPENAI_CATEGORIES = (
     "harassment",
@@ -53,35 +53,10 @@ AS_OPENAI = {
 OWN = "depiction/"
 
 
-class _Strict(BaseModel):
-    """Every part of the body is typed exactly; an unknown key is a 400 naming it."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class _Text(_Strict):
-    type: Literal["text"]
-    text: str
-
-
-class _Url(_Strict):
-    url: str
-
-
-class _Image(_Strict):
-    type: Literal["image_url"]
-    image_url: _Url
-
-
-class _ModerationJson(_Strict):
-    input: str | list[str] | list[_Text | _Image]
-    model: str | None = None
-
-
 async def read_moderation(request: Request, settings: ServiceConfig) -> list[CheckInput]:
     """One check per result: a string, each string of a list, or one check for a list of
     text and image parts (their texts joined, their images checked with them)."""
-    body = validated(_ModerationJson, await read_json(request), "/v1/moderations")
+    body = validated(ModerationRequest, await read_json(request), "/v1/moderations")
     given = body.input
     if isinstance(given, str):
         return [CheckInput(given, "generate", [])]
@@ -89,8 +64,8 @@ async def read_moderation(request: Request, settings: ServiceConfig) -> list[Che
         raise ApiError(400, "invalid_request", "field 'input': the list is empty")
     if all(isinstance(item, str) for item in given):
         return [CheckInput(item, "generate", []) for item in given if isinstance(item, str)]
-    texts = [part.text for part in given if isinstance(part, _Text)]
-    urls = [part.image_url.url for part in given if isinstance(part, _Image)]
+    texts = [part.text for part in given if isinstance(part, TextPart)]
+    urls = [part.image_url.url for part in given if isinstance(part, ImagePart)]
     for url in urls:
         if not url.startswith("data:"):
             raise ApiError(
