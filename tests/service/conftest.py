@@ -24,6 +24,8 @@ BACKEND_PNG = base64.b64encode(png_bytes()).decode()
 """What the backend answers every images call with (as `b64_json`)."""
 TRICKLE = b"answer-one-byte-at-a-time"
 """A prompt holding this makes the backend answer slowly, for ever (a hung backend)."""
+FLOOD = b"answer-without-end"
+"""A prompt holding this makes the backend answer as fast as it can, for ever."""
 
 
 def free_port() -> int:
@@ -82,7 +84,8 @@ class Call:
 @contextmanager
 def image_backend() -> Iterator[tuple[str, list[Call]]]:
     """An image backend on loopback that records every call and answers with one PNG (or,
-    for a prompt holding TRICKLE, with one byte every half second until the caller leaves).
+    for a prompt holding TRICKLE, with one byte every half second until the caller leaves;
+    for FLOOD, with megabytes until the caller leaves).
     Yields its base URL and the calls it received."""
     calls: list[Call] = []
     reply = json.dumps({"created": 1, "data": [{"b64_json": BACKEND_PNG}]}).encode()
@@ -93,8 +96,15 @@ def image_backend() -> Iterator[tuple[str, list[Call]]]:
             calls.append(Call(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
             self.send_response(200)
             self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(10**6 if TRICKLE in body else len(reply)))
+            endless = TRICKLE in body or FLOOD in body
+            self.send_header("content-length", str(10**12 if endless else len(reply)))
             self.end_headers()
+            if FLOOD in body:
+                try:
+                    while True:
+                        self.wfile.write(b"x" * 2**20)
+                except OSError:
+                    return  # the gateway stopped reading
             if TRICKLE not in body:
                 self.wfile.write(reply)
                 return

@@ -11,7 +11,7 @@ import openai
 import pytest
 
 from .conftest import BACKEND_PNG as PNG
-from .conftest import TRICKLE, Call, image_backend, running_service
+from .conftest import FLOOD, TRICKLE, Call, image_backend, running_service
 from .test_admin import bearer, create_key
 
 
@@ -24,6 +24,7 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, lis
             tmp_path_factory.mktemp("gw"),
             DEPICTION_UPSTREAM_URL=upstream,
             DEPICTION_UPSTREAM_TIMEOUT="2",
+            DEPICTION_MAX_UPSTREAM_REPLY_BYTES="5000000",
         ) as base,
     ):
         yield base, calls
@@ -138,6 +139,17 @@ def test_a_backend_trickling_its_answer_is_cut_off_at_one_deadline(
         "message": "the image backend did not answer within 2 s",
     }
     assert len(received) == 1
+
+
+def test_an_endless_upstream_reply_is_cut_at_the_cap(gateway: str) -> None:
+    reply = httpx.post(
+        f"{gateway}/v1/images/generations", json={"prompt": f"a fox, {FLOOD.decode()}"}, timeout=30
+    )
+    assert reply.status_code == 503
+    assert reply.json()["error"] == {
+        "code": "upstream_unavailable",
+        "message": "the image backend's reply is over 5,000,000 bytes (max_upstream_reply_bytes)",
+    }
 
 
 @pytest.mark.parametrize("upstream_key", [None, "sk-upstream"])

@@ -345,6 +345,7 @@ def _upstream(settings: ServiceConfig) -> gateway.Upstream | None:
         settings.upstream_api_key,
         pass_client_auth=not settings.require_keys,
         timeout_s=settings.upstream_timeout_s,
+        max_reply_bytes=settings.max_upstream_reply_bytes,
     )
 
 

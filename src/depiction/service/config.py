@@ -57,6 +57,9 @@ class ServiceConfig(BaseSettings):
         validation_alias=_env("upstream_timeout_s", "DEPICTION_UPSTREAM_TIMEOUT"),
     )
     upstream_api_key: str | None = Field(default=None, description="Key sent to the upstream.")
+    max_upstream_reply_bytes: int = Field(
+        default=100 * 2**20, gt=0, description="Largest reply read from the upstream."
+    )
     require_keys: bool = Field(default=False, description="Check and gateway calls need API keys.")
     portal_submissions_per_hour: int = Field(
         default=5,

@@ -38,6 +38,9 @@ class Upstream:
     timeout_s: float = 120.0
     """One deadline for the whole call: httpx's timeouts are per read, so a backend trickling
     a byte a second would otherwise hold the request for ever."""
+    max_reply_bytes: int = 100 * 2**20
+    """The largest reply read from the backend: a broken or hostile one could otherwise fill
+    the memory of every worker."""
 
 
 class UpstreamUnavailable(Exception):
@@ -97,8 +100,13 @@ async def _send(
     if upstream.api_key:
         headers["authorization"] = f"Bearer {upstream.api_key}"
     try:
-        async with asyncio.timeout(upstream.timeout_s):
-            reply = await client.post(upstream.url.rstrip("/") + path, headers=headers, **payload)
+        async with (
+            asyncio.timeout(upstream.timeout_s),
+            client.stream(
+                "POST", upstream.url.rstrip("/") + path, headers=headers, **payload
+            ) as reply,
+        ):
+            content = await _capped(reply, upstream.max_reply_bytes)
     except TimeoutError as error:
         raise UpstreamUnavailable(
             f"the image backend did not answer within {upstream.timeout_s:g} s"
@@ -109,7 +117,6 @@ async def _send(
         ) from error
     out_headers = {k: v for k, v in reply.headers.items() if k.lower() not in _HOP_BY_HOP}
     out_headers[DECISION_HEADER] = f"{decision.action}; id={decision_id}"
-    content = reply.content
     if reply.headers.get("content-type", "").startswith("application/json"):
         try:
             parsed = json.loads(content)
@@ -119,3 +126,16 @@ async def _send(
             parsed["depiction"] = {**decision.model_dump(mode="json"), "decision_id": decision_id}
             content = json.dumps(parsed).encode()
     return Response(content, reply.status_code, headers=out_headers)
+
+
+async def _capped(reply: httpx.Response, limit: int) -> bytes:
+    """The reply's body (decompressed), read until `limit` bytes and no further."""
+    chunks, size = [], 0
+    async for chunk in reply.aiter_bytes():  # decoded: the cap bounds memory, not the wire
+        size += len(chunk)
+        if size > limit:
+            raise UpstreamUnavailable(
+                f"the image backend's reply is over {limit:,} bytes (max_upstream_reply_bytes)"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
