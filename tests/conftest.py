@@ -41,6 +41,7 @@ DECISION_FIELDS = [
     "policy",
     "latency_ms",
     "language",
+    "decision_id",
 ]
 """The decision JSON contract (docs/design.md §1), in order."""
 

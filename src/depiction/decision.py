@@ -1,5 +1,6 @@
 """The decision contract (DESIGN.md §1): stable JSON that callers and logs rely on."""
 
+import uuid
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -70,6 +71,11 @@ class Decision(BaseModel):
         default=None,
         description="The prompt's language as identified (ISO 639-1 where one exists, "
         "'und' when none could be), the `lang` that policy conditions saw.",
+    )
+    decision_id: str = Field(
+        default_factory=lambda: uuid.uuid4().hex,
+        description="Unique per decision, from the library, the CLI and the service alike: "
+        "what decision logs, appeals and gateway headers refer to.",
     )
 
     def explanation(self) -> str:

@@ -33,7 +33,7 @@ def evaluated(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path, str
 def test_eval_prints_and_writes_every_checker(evaluated: tuple[dict, Path, str]) -> None:  # type: ignore[type-arg]
     figures, _, stdout = evaluated
     names = [c["name"] for c in figures["checkers"]]
-    assert names == ["depiction default 2026.4", "keyword", "allow-all", "refuse-sensitive"]
+    assert names == ["depiction default 2026.5", "keyword", "allow-all", "refuse-sensitive"]
     ours, keyword, allow_all, blunt = (c["summary"] for c in figures["checkers"])
     assert ours["accuracy"] >= 0.95
     assert allow_all["over_refusal"] == 0.0 and allow_all["hard_harm_recall"] == 0.0
@@ -43,7 +43,7 @@ def test_eval_prints_and_writes_every_checker(evaluated: tuple[dict, Path, str])
     )
     low, high = ours["intervals"]["accuracy"]["low"], ours["intervals"]["accuracy"]["high"]
     assert low <= ours["accuracy"] <= high
-    assert "depiction default 2026.4" in stdout.splitlines()[1]
+    assert "depiction default 2026.5" in stdout.splitlines()[1]
     assert set(figures["checkers"][0]["by_language"]) == {"en", "zh"}
 
 

@@ -4,7 +4,6 @@ counted and make the service not ready, and the log gets one line, not a traceba
 
 import json
 import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -104,15 +103,14 @@ def test_a_decision_log_that_filled_its_disk_keeps_every_line_whole(
     failures: list[str] = []
     log = DecisionLog(small_disk / "decisions.jsonl", log_prompts=True, on_failure=failures.append)
     request = engine.build_request("a lighthouse at dusk, " * 20, "generate", [])
-    decision = engine.check_request(request)
     filler = fill(small_disk)
     for _ in range(20):
-        log.write(str(uuid.uuid4()), request, decision)
+        log.write(request, engine.check_request(request))
     assert failures
     filler.unlink()
-    recovered = [str(uuid.uuid4()) for _ in range(3)]
-    for decision_id in recovered:
-        log.write(decision_id, request, decision)
+    recovered = [engine.check_request(request) for _ in range(3)]
+    for decision in recovered:
+        log.write(request, decision)
     lines = (small_disk / "decisions.jsonl").read_text().splitlines()
     whole = []
     for line in lines:
@@ -120,5 +118,5 @@ def test_a_decision_log_that_filled_its_disk_keeps_every_line_whole(
             whole.append(json.loads(line)["decision_id"])
         except json.JSONDecodeError:
             continue  # the one line the full disk cut short
-    assert whole[-3:] == recovered
+    assert whole[-3:] == [decision.decision_id for decision in recovered]
     assert len(lines) - len(whole) <= 1

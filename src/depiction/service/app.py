@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -150,8 +149,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         message = "the service failed to handle this request; it was not checked"
         return JSONResponse({"error": {"code": "internal_error", "message": message}}, 500)
 
-    async def decide(prompt: Any, mode: str, images: list[bytes]) -> tuple[Decision, str]:
-        """Check one request; count it, log it, and give it an id."""
+    async def decide(prompt: Any, mode: str, images: list[bytes]) -> Decision:
+        """Check one request; count it, log it, and remember it for appeals."""
         engine: Engine = state["engine"]
         try:
             built = engine.build_request(prompt, mode, images)
@@ -167,18 +166,18 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             raise ApiError(400, "invalid_image", str(error)) from error
         except RequestError as error:
             raise ApiError(400, "invalid_request", str(error)) from error
-        decision_id = uuid.uuid4().hex
         metrics.latency.observe(decision.latency_ms / 1000)
         for category in decision.categories or ["none"]:
             metrics.decisions.labels(decision.action, category).inc()
         if any(hit.id == "system.detector_error" for hit in decision.rules):
             metrics.detector_errors.inc()
         if "log" in state:
-            state["log"].write(decision_id, built, decision)
+            state["log"].write(built, decision)
         recent.remember(
-            decision_id, Remembered(built.prompt, built.mode, decision.action, decision.categories)
+            decision.decision_id,
+            Remembered(built.prompt, built.mode, decision.action, decision.categories),
         )
-        return decision, decision_id
+        return decision
 
     @app.post(
         "/v1/check",
@@ -190,8 +189,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     async def check(request: Request) -> JSONResponse:
         authorize(request, "check")
         given = await inputs.read_check(request, settings)
-        decision, decision_id = await decide(given.prompt, given.mode, given.images)
-        return JSONResponse({**decision.model_dump(mode="json"), "decision_id": decision_id})
+        decision = await decide(given.prompt, given.mode, given.images)
+        return JSONResponse(decision.model_dump(mode="json"))
 
     @app.post(
         "/v1/moderations",
@@ -210,9 +209,9 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     async def generations(request: Request) -> Response:
         authorize(request, "gateway")
         body = await inputs.read_generation(request)
-        decision, decision_id = await decide(body.get("prompt", ""), "generate", [])
+        decision = await decide(body.get("prompt", ""), "generate", [])
         if decision.action == "refuse":
-            return gateway.refusal(decision, decision_id)
+            return gateway.refusal(decision)
         sending = gateway.forward_json(
             state["upstream"],
             upstream,
@@ -220,7 +219,6 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             request,
             body,
             decision,
-            decision_id,
         )
         return await _forwarded(sending, metrics, "generations")
 
@@ -231,9 +229,9 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         authorize(request, "gateway")
         edit = await inputs.read_edit(request, settings)
         images = [part.data for part in edit.files]
-        decision, decision_id = await decide(edit.prompt, "edit", images)
+        decision = await decide(edit.prompt, "edit", images)
         if decision.action == "refuse":
-            return gateway.refusal(decision, decision_id)
+            return gateway.refusal(decision)
         sending = gateway.forward_form(
             state["upstream"],
             upstream,
@@ -243,7 +241,6 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             edit.options,
             edit.files,
             decision,
-            decision_id,
         )
         return await _forwarded(sending, metrics, "edits")
 

@@ -49,9 +49,9 @@ class DecisionLog:
         self._logger.addHandler(handler)
         self._log_prompts = log_prompts
 
-    def write(self, decision_id: str, request: Request, decision: Decision) -> None:
+    def write(self, request: Request, decision: Decision) -> None:
         record = {
-            "decision_id": decision_id,
+            "decision_id": decision.decision_id,
             "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "policy_sha256": decision.policy.sha256,
             "input_sha256": input_digest(request),

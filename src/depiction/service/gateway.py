@@ -47,7 +47,7 @@ class UpstreamUnavailable(Exception):
     """No upstream is configured, or it could not be reached."""
 
 
-def refusal(decision: Decision, decision_id: str) -> JSONResponse:
+def refusal(decision: Decision) -> JSONResponse:
     """The OpenAI error shape, so SDKs raise their usual BadRequestError."""
     explanation = " ".join(hit.explanation for hit in decision.rules) or "The request was refused."
     body = {
@@ -57,39 +57,36 @@ def refusal(decision: Decision, decision_id: str) -> JSONResponse:
             "param": "prompt",
             "code": "content_policy_violation",
         },
-        "depiction": {**decision.model_dump(mode="json"), "decision_id": decision_id},
+        "depiction": decision.model_dump(mode="json"),
     }
-    return JSONResponse(body, 400, headers={DECISION_HEADER: f"refuse; id={decision_id}"})
+    return JSONResponse(body, 400, headers={DECISION_HEADER: f"refuse; id={decision.decision_id}"})
 
 
 async def forward_json(
     client: httpx.AsyncClient, upstream: Upstream | None, path: str, request: Request, body: dict[str, Any],
-    decision: Decision, decision_id: str,
+    decision: Decision,
 ) -> Response:  # fmt: skip
     """Forward a JSON images request (generations)."""
     if decision.revised_prompt is not None:
         body = {**body, "prompt": decision.revised_prompt}
-    return await _send(client, upstream, path, request, decision, decision_id, json=body)
+    return await _send(client, upstream, path, request, decision, json=body)
 
 
 async def forward_form(
     client: httpx.AsyncClient, upstream: Upstream | None, path: str, request: Request,
     prompt: str, options: dict[str, str], parts: Sequence[FilePart], decision: Decision,
-    decision_id: str,
 ) -> Response:  # fmt: skip
     """Forward a multipart images request (edits): exactly the judged prompt, options and
     files, rebuilt from what was checked (never the raw body)."""
     revised = decision.revised_prompt
     data = {**options, "prompt": prompt if revised is None else revised}
     files = [(p.field, (p.filename, p.data, p.content_type)) for p in parts]
-    return await _send(
-        client, upstream, path, request, decision, decision_id, data=data, files=files
-    )
+    return await _send(client, upstream, path, request, decision, data=data, files=files)
 
 
 async def _send(
     client: httpx.AsyncClient, upstream: Upstream | None, path: str, request: Request,
-    decision: Decision, decision_id: str, **payload: Any,
+    decision: Decision, **payload: Any,
 ) -> Response:  # fmt: skip
     if upstream is None:
         raise UpstreamUnavailable("no image backend is configured (set DEPICTION_UPSTREAM_URL)")
@@ -116,14 +113,14 @@ async def _send(
             f"the image backend could not be reached: {type(error).__name__}"
         ) from error
     out_headers = {k: v for k, v in reply.headers.items() if k.lower() not in _HOP_BY_HOP}
-    out_headers[DECISION_HEADER] = f"{decision.action}; id={decision_id}"
+    out_headers[DECISION_HEADER] = f"{decision.action}; id={decision.decision_id}"
     if reply.headers.get("content-type", "").startswith("application/json"):
         try:
             parsed = json.loads(content)
         except ValueError:
             parsed = None
         if isinstance(parsed, dict):
-            parsed["depiction"] = {**decision.model_dump(mode="json"), "decision_id": decision_id}
+            parsed["depiction"] = decision.model_dump(mode="json")
             content = json.dumps(parsed).encode()
     return Response(content, reply.status_code, headers=out_headers)
 

@@ -78,23 +78,20 @@ async def read_moderation(request: Request, settings: ServiceConfig) -> list[Che
 
 
 def moderation(
-    decisions: list[tuple[Decision, str]], inputs: list[CheckInput], policy: Policy
+    decisions: list[Decision], inputs: list[CheckInput], policy: Policy
 ) -> dict[str, Any]:
     """The OpenAI-shaped reply for the checked inputs, in their order."""
     own = sorted({OWN + c.rule.category for c in policy.rules if c.rule.effect != "allow"})
     return {
-        "id": f"modr-{decisions[0][1]}",
+        "id": f"modr-{decisions[0].decision_id}",
         "model": f"depiction-{policy.name}-{policy.version}",
         "results": [
-            _result(decision, decision_id, given, own)
-            for (decision, decision_id), given in zip(decisions, inputs, strict=True)
+            _result(decision, given, own) for decision, given in zip(decisions, inputs, strict=True)
         ],
     }
 
 
-def _result(
-    decision: Decision, decision_id: str, given: CheckInput, own: list[str]
-) -> dict[str, Any]:
+def _result(decision: Decision, given: CheckInput, own: list[str]) -> dict[str, Any]:
     decided = {rule.category for rule in decision.rules if rule.effect != "allow"}
     found = {OWN + c for c in decided} | {n for c in decided for n in AS_OPENAI.get(c, ())}
     learned = {
@@ -114,7 +111,7 @@ def _result(
         "category_scores": scores,
         "category_applied_input_types": {name: types if name in found else [] for name in names},
         "depiction": {
-            "decision_id": decision_id,
+            "decision_id": decision.decision_id,
             "action": decision.action,
             "categories": decision.categories,
             "rules": [rule.id for rule in decision.rules],

@@ -31,10 +31,8 @@ class CheckRequest(_Strict):
     )
 
 
-class CheckResponse(Decision):
-    """The decision, with the id that appeals and the decision log refer to."""
-
-    decision_id: str
+CheckResponse = Decision
+"""`/v1/check` answers the decision itself."""
 
 
 class AppealRequest(_Strict):
