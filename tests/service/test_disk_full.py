@@ -15,6 +15,7 @@ from depiction.service.decision_log import DecisionLog
 
 from ..conftest import created
 from .conftest import running_service
+from .test_portal import submit
 from .test_registry_faults import admin_key, error_of
 
 
@@ -60,7 +61,6 @@ def test_a_full_disk_answers_503_counts_failures_and_is_not_ready(
         ) as base,
         httpx.Client(base_url=base) as client,
     ):
-        client.get("/optout")  # the portal's form sets its CSRF cookie
         fill(small_disk)
         checks = [client.post("/v1/check", json={"prompt": f"a cat {i}"}) for i in range(50)]
         assert {response.json()["action"] for response in checks} == {"allow"}
@@ -71,14 +71,7 @@ def test_a_full_disk_answers_503_counts_failures_and_is_not_ready(
             ),
         ]
         assert [error_of(response) for response in writes] == [(503, "database_unavailable")] * 2
-        portal = client.post(
-            "/optout",
-            data={
-                "csrf_token": client.cookies["depiction_csrf"],
-                "name": "Lei Jun",
-                "contact": "lei@example.com",
-            },
-        )
+        portal = submit(client, "Lei Jun")
         assert portal.status_code == 503 and "could not store your request" in portal.text
         ready = client.get("/readyz")
         assert error_of(ready) == (503, "not_ready")

@@ -17,6 +17,7 @@ from depiction.registry.store import OptoutStore
 
 from ..conftest import created
 from .conftest import running_service
+from .test_portal import submit
 
 
 def admin_key(url: str) -> dict[str, str]:
@@ -39,7 +40,6 @@ def test_a_database_deleted_while_serving_is_not_ready_and_takes_no_writes(
         assert (
             client.post("/v1/check", json={"prompt": "Keanu Reeves"}).json()["action"] == "refuse"
         )
-        client.get("/optout")  # the portal's form sets its CSRF cookie
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
         assert error_of(client.get("/readyz")) == (503, "database_unavailable")
@@ -53,14 +53,7 @@ def test_a_database_deleted_while_serving_is_not_ready_and_takes_no_writes(
         assert [error_of(response) for response in writes] == [(503, "database_unavailable")] * len(
             writes
         )
-        portal = client.post(
-            "/optout",
-            data={
-                "csrf_token": client.cookies["depiction_csrf"],
-                "name": "Lei Jun",
-                "contact": "lei@example.com",
-            },
-        )
+        portal = submit(client, "Lei Jun")
         assert portal.status_code == 503 and "could not store your request" in portal.text
         assert (
             client.post("/v1/check", json={"prompt": "Keanu Reeves"}).json()["action"] == "refuse"
