@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from depiction.decision import Decision
+from depiction.decision import Decision, PolicyRef
 
 
 class _Strict(BaseModel):
@@ -100,15 +100,9 @@ class ModerationResponse(BaseModel):
     results: list[ModerationResult]
 
 
-class PolicySummary(BaseModel):
-    name: str
-    version: str
-    sha256: str
-
-
 class Readiness(BaseModel):
     status: Literal["ready"]
-    policy: PolicySummary
+    policy: PolicyRef
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
