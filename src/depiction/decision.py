@@ -79,7 +79,9 @@ class Decision(BaseModel):
     )
 
     def explanation(self) -> str:
-        """All rule explanations in one human sentence block."""
+        """One sentence per category, the first matching rule's: rules of one category say
+        the same thing in other words, so a refusal reads as one reason, not several."""
         if not self.rules:
             return "No policy rule matched; the request is allowed."
-        return " ".join(hit.explanation for hit in self.rules)
+        first = {hit.category: hit.explanation for hit in reversed(self.rules)}
+        return " ".join(dict.fromkeys(first[hit.category] for hit in self.rules))

@@ -24,6 +24,7 @@ from depiction.errors import DepictionError, RequestError
 from depiction.images import DEFAULT_MAX_IMAGE_PIXELS, DecodedImage, check_image, decode_images
 from depiction.normalize import Normalizer
 from depiction.policy import Policy, default_policy_path, evaluate, load_policy
+from depiction.policy.explanations import SYSTEM_KEY
 from depiction.request import DEFAULT_MAX_PROMPT_CHARS, MODES, Request, RequestContext
 
 logger = logging.getLogger(__name__)
@@ -207,6 +208,9 @@ class Engine:
     def _refusal(
         self, rule_id: str, explanation: str, signals: list[Signal], started: float, language: str
     ) -> Decision:
+        """A refusal because the check could not be completed (fail closed), explained in the
+        user's language where the policy has a `system` sentence for it."""
+        explanation = self.policy.explanations.template((SYSTEM_KEY,), language, explanation)
         return Decision(
             action="refuse",
             categories=["system"],

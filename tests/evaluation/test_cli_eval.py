@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from depiction.policy import default_policy_path
+from depiction.policy import default_policy_path, load_policy
 
 from ..conftest import chromium, depiction
 
@@ -32,8 +32,9 @@ def evaluated(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path, str
 
 def test_eval_prints_and_writes_every_checker(evaluated: tuple[dict, Path, str]) -> None:  # type: ignore[type-arg]
     figures, _, stdout = evaluated
+    ours_name = f"depiction default {load_policy(default_policy_path()).version}"
     names = [c["name"] for c in figures["checkers"]]
-    assert names == ["depiction default 2026.5", "keyword", "allow-all", "refuse-sensitive"]
+    assert names == [ours_name, "keyword", "allow-all", "refuse-sensitive"]
     ours, keyword, allow_all, blunt = (c["summary"] for c in figures["checkers"])
     assert ours["accuracy"] >= 0.95
     assert allow_all["over_refusal"] == 0.0 and allow_all["hard_harm_recall"] == 0.0
@@ -43,7 +44,7 @@ def test_eval_prints_and_writes_every_checker(evaluated: tuple[dict, Path, str])
     )
     low, high = ours["intervals"]["accuracy"]["low"], ours["intervals"]["accuracy"]["high"]
     assert low <= ours["accuracy"] <= high
-    assert "depiction default 2026.5" in stdout.splitlines()[1]
+    assert ours_name in stdout.splitlines()[1]
     assert set(figures["checkers"][0]["by_language"]) == {"en", "zh"}
 
 

@@ -70,17 +70,18 @@ def test_nobody_waits_for_a_slow_rebuild(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_a_failed_rebuild_keeps_the_last_good_value(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(refresh, "REFRESH_SECONDS", 0.0)
-    version = [1]
+    version, failed = [1], threading.Event()
 
     def build() -> int:
         if version[0] == 2:
+            failed.set()
             raise RuntimeError("registry half-written")
         return version[0]
 
     holder = Refreshing(lambda: version[0], build)
     version[0] = 2
     holder.get()
-    time.sleep(0.2)
-    assert holder.get() == 1
+    assert failed.wait(10)  # the rebuild ran and failed ...
+    assert not eventually(lambda: holder.get() != 1, seconds=0.3)  # ... and 1 was kept
     version[0] = 3
     assert eventually(lambda: holder.get() == 3)

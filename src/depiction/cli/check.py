@@ -75,8 +75,11 @@ def _print_human(decision: Decision) -> None:
     if decision.categories:
         header += "  " + ", ".join(decision.categories)
     typer.secho(header, fg=COLOURS[decision.action], bold=True)
+    by_text: dict[str, list[str]] = {}  # rules that agree in one sentence share one line
     for hit in decision.rules:
-        typer.echo(f"  {hit.id}: {hit.explanation}")
+        by_text.setdefault(hit.explanation, []).append(hit.id)
+    for text, ids in by_text.items():
+        typer.echo(f"  {', '.join(ids)}: {text}")
     if not decision.rules:
         typer.echo("  No policy rule matched.")
     if decision.revised_prompt is not None:

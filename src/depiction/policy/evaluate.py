@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from depiction.decision import Action, RuleHit, Signal, winning_effect
 from depiction.errors import PolicyError
+from depiction.policy.explanations import EMPTIED_SUFFIX
 from depiction.policy.loader import Policy
 from depiction.policy.rewrite import apply_rewrites, leaves_nothing
 from depiction.policy.schema import PLACEHOLDER, Rule
@@ -41,7 +42,7 @@ def evaluate(policy: Policy, prompt: str, mode: str, lang: str, signals: list[Si
     action: Action = winning_effect(r.effect for r in matched)
     winners = [rule for rule in matched if rule.effect == action]
     if action != "revise":
-        return Outcome(action, [_hit(r, r.explanation, action, signals) for r in winners], None)
+        return Outcome(action, [_hit(policy, r, action, lang, signals) for r in winners], None)
     rewrites = [r.rewrite for r in winners if r.rewrite is not None]
     revised = apply_rewrites(prompt, rewrites, signals)
     emptied = [
@@ -52,11 +53,28 @@ def evaluate(policy: Policy, prompt: str, mode: str, lang: str, signals: list[Si
         and leaves_nothing(revised, rule.rewrite.filler)
     ]
     if emptied:  # nothing but the restricted part was asked for
-        return Outcome("refuse", [_hit(r, text, "refuse", signals) for r, text in emptied], None)
-    return Outcome("revise", [_hit(r, r.explanation, "revise", signals) for r in winners], revised)
+        return Outcome(
+            "refuse", [_hit(policy, r, "refuse", lang, signals, text) for r, text in emptied], None
+        )
+    return Outcome("revise", [_hit(policy, r, "revise", lang, signals) for r in winners], revised)
 
 
-def _hit(rule: Rule, template: str, effect: Action, signals: list[Signal]) -> RuleHit:
+def _hit(
+    policy: Policy,
+    rule: Rule,
+    effect: Action,
+    lang: str,
+    signals: list[Signal],
+    emptied: str | None = None,
+) -> RuleHit:
+    """The rule's hit, explained in `lang` where the policy has a translation; `emptied` is
+    the refusal text of a revise rule that left nothing to generate."""
+    keys: tuple[str, ...]
+    if emptied is None:
+        keys, fallback = (rule.id, rule.category), rule.explanation
+    else:
+        keys, fallback = (rule.id + EMPTIED_SUFFIX,), emptied
+    template = policy.explanations.template(keys, lang, fallback)
     return RuleHit(
         id=rule.id,
         category=rule.category,

@@ -10,7 +10,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
 from itertools import combinations, product
 from pathlib import Path
@@ -23,6 +23,7 @@ from depiction.decision import Effect, Signal, winning_effect
 from depiction.detectors import Detector, available_detectors
 from depiction.errors import PolicyError
 from depiction.policy.conditions import ConditionEnvironment, ConditionError
+from depiction.policy.explanations import Explanations, check_explanations
 from depiction.policy.schema import PLACEHOLDER, RESERVED_NAMES, PolicyFile, Rule
 from depiction.request import MODES
 
@@ -42,6 +43,7 @@ class Policy:
     name: str
     version: str
     sha256: str
+    """Of the policy file and the shipped data its detectors decide with."""
     source: str
     description: str
     rules: tuple[CompiledRule, ...]
@@ -50,6 +52,7 @@ class Policy:
     params: Mapping[str, bool | int | float | str]
     inactive: dict[str, str]
     """Detectors that cannot run on this machine (name → reason, e.g. a missing extra)."""
+    explanations: Explanations
 
     def inactive_rules(self) -> dict[str, list[str]]:
         """Rules whose condition uses a signal only inactive detectors emit → those detectors.
@@ -137,6 +140,29 @@ def _action(rules: tuple[CompiledRule, ...], matched: list[bool]) -> Effect:
     return winning_effect(c.rule.effect for c, hit in zip(rules, matched, strict=True) if hit)
 
 
+DECIDING_DATA = ("artists", "languages", "lexicons", "models", "people", "semantic")
+"""The shipped data folders detectors decide with: term lists, gazetteers, artist data,
+language data and model heads."""
+
+
+@cache
+def shipped_data_digest() -> bytes:
+    """The digest of the package's own data (`data_digest`)."""
+    return data_digest(Path(str(resources.files("depiction") / "data")))
+
+
+def data_digest(root: Path) -> bytes:
+    """A digest of every file in `DECIDING_DATA` under `root`, so that a policy's hash changes
+    when a term list or a model head does, and a decision names exactly what decided it."""
+    digest = hashlib.sha256()
+    for folder in DECIDING_DATA:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.digest()
+
+
 def default_policy_path() -> Path:
     """The shipped default policy file."""
     return Path(str(resources.files("depiction") / "data" / "policies" / "default.yaml"))
@@ -167,7 +193,7 @@ def load_policy(path: str | Path) -> Policy:
         spec = PolicyFile.model_validate(data)
     except ValidationError as error:
         raise PolicyError(_describe_validation(where, root, data, error)) from error
-    return _compile(where, root, spec, hashlib.sha256(raw).hexdigest())
+    return _compile(where, root, spec, hashlib.sha256(raw + shipped_data_digest()).hexdigest())
 
 
 def _compile(where: str, root: yaml.Node | None, spec: PolicyFile, sha256: str) -> Policy:
@@ -206,6 +232,9 @@ def _compile(where: str, root: yaml.Node | None, spec: PolicyFile, sha256: str) 
         for name, cls in detectors.items():
             if cls.on_demand:
                 _check_on_demand_kinds(where, root, index, compiled[-1], name, cls, environment)
+    if problems := check_explanations(spec, kinds):
+        loc, problem = problems[0]
+        raise PolicyError(f"{where}:{_line(root, loc)}: {problem}")
     return Policy(
         name=spec.name,
         version=spec.version,
@@ -217,6 +246,7 @@ def _compile(where: str, root: yaml.Node | None, spec: PolicyFile, sha256: str) 
         environment=environment,
         params=dict(spec.params),
         inactive={name: reason for name, cls in detectors.items() if (reason := cls.unavailable())},
+        explanations=Explanations(spec.explanations),
     )
 
 

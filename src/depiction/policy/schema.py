@@ -88,6 +88,11 @@ class PolicyFile(BaseModel):
         default_factory=dict, description="Operator switches, readable in conditions as params.X."
     )
     rules: list[Rule]
+    explanations: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Explanations in other languages: rule id or category → ISO 639-1 code → "
+        "template; a rule's own `explanation` is used for languages not listed.",
+    )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Self:

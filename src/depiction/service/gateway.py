@@ -49,10 +49,9 @@ class UpstreamUnavailable(Exception):
 
 def refusal(decision: Decision) -> JSONResponse:
     """The OpenAI error shape, so SDKs raise their usual BadRequestError."""
-    explanation = " ".join(hit.explanation for hit in decision.rules) or "The request was refused."
     body = {
         "error": {
-            "message": explanation,
+            "message": decision.explanation(),
             "type": "invalid_request_error",
             "param": "prompt",
             "code": "content_policy_violation",
