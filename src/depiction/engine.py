@@ -48,7 +48,7 @@ class Engine:
         self.max_image_pixels = max_image_pixels
         self._normalizer = Normalizer()
         self._normalizer.load()
-        context = LoadContext(self._normalizer, database_url, policy.params)
+        context = LoadContext(self._normalizer, database_url, policy.params, policy.extensions)
         self._detectors: list[Detector] = []
         skipped: dict[str, list[str]] = {}
         for name, reason in policy.inactive.items():

@@ -5,9 +5,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar
 
 from depiction.decision import Signal
+from depiction.errors import DataError
 from depiction.images import DecodedImage, decode_images
 from depiction.normalize import NormalizedText, Normalizer
 from depiction.request import MODES, Mode, Request
@@ -21,6 +23,9 @@ class LoadContext:
     normalizer: Normalizer
     database_url: str | None = None
     params: Mapping[str, bool | int | float | str] = field(default_factory=dict)
+    extensions: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    """Detector name → the operator's own data files for it, as `read_extension` parsed them
+    (the policy's `extend:`)."""
 
 
 def threshold_params(
@@ -71,6 +76,12 @@ class Detector(ABC):
         Called when the policy loads, even where the detector cannot run, so a misspelt or
         out-of-range setting is a load error rather than a setting silently ignored.
         """
+
+    @classmethod
+    def read_extension(cls, path: Path) -> Any:
+        """Parse an operator's data file for this detector (the policy's `extend:`), or raise
+        `DataError` saying what is wrong with it; detectors without data files refuse any."""
+        raise DataError(f"detector '{cls.name}' takes no data files")
 
     @classmethod
     def unavailable(cls) -> str | None:

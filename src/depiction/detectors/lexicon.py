@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import ClassVar, Self
 
 import yaml
@@ -78,9 +79,13 @@ def read_lexicon(name: str) -> LexiconFile:
     """Load and validate a shipped lexicon by file stem."""
     source = resources.files("depiction") / "data" / "lexicons" / f"{name}.yaml"
     try:
-        return LexiconFile.model_validate(yaml.safe_load(source.read_text(encoding="utf-8")))
+        return _parse(source.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError, ValidationError) as error:
         raise DataError(f"lexicon {name}.yaml is invalid: {error}") from error
+
+
+def _parse(text: str) -> LexiconFile:
+    return LexiconFile.model_validate(yaml.safe_load(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,29 +107,47 @@ class LexiconDetector(Detector):
         self._matcher: TermMatcher[_Listed] | None = None
         self._false_friends: dict[str, frozenset[str]] = {}
 
-    def load(self, context: LoadContext) -> None:
-        stem = self.lexicon or self.name
-        lexicon = read_lexicon(stem)
-        unknown = set(lexicon.kinds) - set(self.signals)
+    @classmethod
+    def read_extension(cls, path: Path) -> LexiconFile:
+        """An operator's term list, in the shipped lexicon format, with kinds of this detector."""
+        try:
+            lexicon = _parse(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError) as error:
+            raise DataError(f"{path.name} is not a valid term list: {error}") from error
+        cls._check_kinds(lexicon, path.name)
+        return lexicon
+
+    @classmethod
+    def _check_kinds(cls, lexicon: LexiconFile, where: str) -> None:
+        unknown = set(lexicon.kinds) - set(cls.signals)
         if unknown:
             raise DataError(
-                f"lexicon {stem}.yaml lists kinds {sorted(unknown)} "
-                f"that detector '{self.name}' does not declare"
+                f"{where} lists kinds {sorted(unknown)} that detector '{cls.name}' does not "
+                f"declare (its kinds: {', '.join(cls.signals)})"
             )
+
+    def load(self, context: LoadContext) -> None:
+        stem = self.lexicon or self.name
+        shipped = read_lexicon(stem)
+        self._check_kinds(shipped, f"lexicon {stem}.yaml")
+        lexicons = [shipped, *context.extensions.get(self.name, ())]
 
         def folded(term: str) -> str:
             return context.normalizer.fold_term(term.rstrip("*")) + "*" * term.endswith("*")
 
         terms = [
             (term, _Listed(kind, folded(term)))
+            for lexicon in lexicons
             for kind, entry in lexicon.kinds.items()
             for term in entry.all()
         ]
-        self._matcher = TermMatcher(context.normalizer, terms, lexicon.exceptions.all())
-        self._false_friends = {
-            code: frozenset(folded(term) for term in listed)
-            for code, listed in lexicon.false_friends.by_language().items()
-        }
+        exceptions = [term for lexicon in lexicons for term in lexicon.exceptions.all()]
+        self._matcher = TermMatcher(context.normalizer, terms, exceptions)
+        friends: dict[str, set[str]] = {}
+        for lexicon in lexicons:
+            for code, listed in lexicon.false_friends.by_language().items():
+                friends.setdefault(code, set()).update(folded(term) for term in listed)
+        self._false_friends = {code: frozenset(terms) for code, terms in friends.items()}
 
     def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
         assert self._matcher is not None, "load() was not called"

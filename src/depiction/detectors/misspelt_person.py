@@ -22,7 +22,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from depiction.decision import Signal
 from depiction.detectors.base import Detector, LoadContext
-from depiction.detectors.real_person import Person, read_gazetteer
+from depiction.detectors.real_person import Person, gazetteer
 from depiction.normalize import NormalizedText
 from depiction.request import Request
 
@@ -50,7 +50,7 @@ class MisspeltPersonDetector(Detector):
         self._by_length: dict[tuple[int, int], list[_Name]] = defaultdict(list)
 
     def load(self, context: LoadContext) -> None:
-        for person in read_gazetteer():
+        for person in gazetteer(context):
             if person.kind != "real_person":
                 continue
             for name in person.names:

@@ -11,6 +11,7 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from depiction.decision import Signal
 from depiction.detectors.base import Detector, LoadContext
@@ -51,6 +52,12 @@ def read_gazetteer() -> tuple[Person, ...]:
     )
 
 
+def gazetteer(context: LoadContext) -> tuple[Person, ...]:
+    """The shipped gazetteer and the operator's own rows (the policy's `extend: real_person`)."""
+    extra = context.extensions.get(RealPersonDetector.name, ())
+    return read_gazetteer() + tuple(person for rows in extra for person in rows)
+
+
 def _read_tsv(name: str, text: str) -> list[Person]:
     rows = csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(rows, None)
@@ -76,8 +83,17 @@ class RealPersonDetector(Detector):
     def __init__(self) -> None:
         self._matcher: TermMatcher[Person] | None = None
 
+    @classmethod
+    def read_extension(cls, path: Path) -> tuple[Person, ...]:
+        """An operator's own gazetteer rows, in the shipped ``data/people`` TSV format."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise DataError(f"cannot read {path.name}: {error}") from error
+        return tuple(_read_tsv(path.name, text))
+
     def load(self, context: LoadContext) -> None:
-        terms = [(name, person) for person in read_gazetteer() for name in person.names]
+        terms = [(name, person) for person in gazetteer(context) for name in person.names]
         self._matcher = TermMatcher(context.normalizer, terms, names=True)
 
     def detect(self, request: Request, text: NormalizedText) -> list[Signal]:

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from depiction.decision import Effect, Signal, winning_effect
 from depiction.detectors import Detector, available_detectors
-from depiction.errors import PolicyError
+from depiction.errors import DataError, PolicyError
 from depiction.policy.conditions import ConditionEnvironment, ConditionError
 from depiction.policy.explanations import Explanations, check_explanations
 from depiction.policy.schema import PLACEHOLDER, RESERVED_NAMES, PolicyFile, Rule
@@ -53,6 +53,8 @@ class Policy:
     inactive: dict[str, str]
     """Detectors that cannot run on this machine (name → reason, e.g. a missing extra)."""
     explanations: Explanations
+    extensions: dict[str, tuple[Any, ...]]
+    """Detector name → the operator's data files for it, parsed (`extend:`)."""
 
     def inactive_rules(self) -> dict[str, list[str]]:
         """Rules whose condition uses a signal only inactive detectors emit → those detectors.
@@ -193,10 +195,48 @@ def load_policy(path: str | Path) -> Policy:
         spec = PolicyFile.model_validate(data)
     except ValidationError as error:
         raise PolicyError(_describe_validation(where, root, data, error)) from error
-    return _compile(where, root, spec, hashlib.sha256(raw + shipped_data_digest()).hexdigest())
+    extensions, extension_bytes = _read_extensions(where, root, spec, path.parent)
+    digest = hashlib.sha256(raw + shipped_data_digest() + extension_bytes).hexdigest()
+    return _compile(where, root, spec, digest, extensions)
 
 
-def _compile(where: str, root: yaml.Node | None, spec: PolicyFile, sha256: str) -> Policy:
+def _read_extensions(
+    where: str, root: yaml.Node | None, spec: PolicyFile, folder: Path
+) -> tuple[dict[str, tuple[Any, ...]], bytes]:
+    """The `extend:` files, parsed by their detectors, and their names and bytes for the
+    policy hash (so a decision names the operator's term lists too)."""
+    table = available_detectors()
+    parsed: dict[str, tuple[Any, ...]] = {}
+    hashed = hashlib.sha256()
+    for detector, files in spec.extend.items():
+        if detector not in table:
+            line = _line(root, ("extend", detector))
+            raise PolicyError(f"{where}:{line}: extend: unknown detector '{detector}'")
+        found = []
+        for index, name in enumerate(files):
+            path = folder / name
+            line = _line(root, ("extend", detector, index))
+            try:
+                hashed.update(f"{detector}/{name}".encode() + b"\0" + path.read_bytes())
+                found.append(table[detector].read_extension(path))
+            except OSError as error:
+                raise PolicyError(
+                    f"{where}:{line}: extend {detector}: cannot read {path}: "
+                    f"{error.strerror or error}"
+                ) from error
+            except DataError as error:
+                raise PolicyError(f"{where}:{line}: extend {detector}: {error}") from error
+        parsed[detector] = tuple(found)
+    return parsed, hashed.digest() if spec.extend else b""
+
+
+def _compile(
+    where: str,
+    root: yaml.Node | None,
+    spec: PolicyFile,
+    sha256: str,
+    extensions: dict[str, tuple[Any, ...]],
+) -> Policy:
     table = available_detectors()
     names = spec.detectors if spec.detectors is not None else _default_detectors(table, spec)
     for index, name in enumerate(names):
@@ -206,6 +246,10 @@ def _compile(where: str, root: yaml.Node | None, spec: PolicyFile, sha256: str) 
                 f"{where}:{line}: unknown detector '{name}' (available: {', '.join(sorted(table))})"
             )
     detectors = {name: table[name] for name in names}
+    for name in spec.extend:
+        if name not in detectors:
+            line = _line(root, ("extend", name))
+            raise PolicyError(f"{where}:{line}: extend: detector '{name}' is not enabled")
     for name, cls in table.items():  # every detector, so a setting is never silently ignored
         try:
             cls.check_params(spec.params)
@@ -247,6 +291,7 @@ def _compile(where: str, root: yaml.Node | None, spec: PolicyFile, sha256: str) 
         params=dict(spec.params),
         inactive={name: reason for name, cls in detectors.items() if (reason := cls.unavailable())},
         explanations=Explanations(spec.explanations),
+        extensions=extensions,
     )
 
 

@@ -88,6 +88,12 @@ class PolicyFile(BaseModel):
         default_factory=dict, description="Operator switches, readable in conditions as params.X."
     )
     rules: list[Rule]
+    extend: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="The operator's own data files per detector, relative to the policy file: "
+        "term lists (lexicon format) for term-list detectors, people (gazetteer TSV) for "
+        "real_person.",
+    )
     explanations: dict[str, dict[str, str]] = Field(
         default_factory=dict,
         description="Explanations in other languages: rule id or category → ISO 639-1 code → "
