@@ -1,13 +1,16 @@
 """The artists registry: who is an individual, a studio or a movement, and who is living.
 
-Seeded on first use from the shipped list (``data/artists/*.tsv``); operators add artists,
-record opt-ins (a living artist who agrees to have their style reproduced) and import more
-rows in the same tab-separated format.
+Kept up to date with the shipped list (``data/artists/*.tsv``): a new database gets every
+row, and an existing one gets the rows a newer release adds or corrects (a death year, new
+aliases), keeping the operator's opt-ins and the operator's own artists. Operators add
+artists, record opt-ins (a living artist who agrees to have their style reproduced) and
+import more rows in the same tab-separated format.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from collections.abc import Iterable
 from importlib import resources
@@ -20,8 +23,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from depiction.errors import RegistryError
 from depiction.registry.database import open_database
-from depiction.registry.models import ARTIST_KINDS, Artist, ArtistAlias
+from depiction.registry.models import ARTIST_KINDS, Artist, ArtistAlias, RegistryMeta
 
+SHIPPED_ARTISTS_KEY = "shipped_artists_sha256"
 TSV_COLUMNS = ["id", "name", "aliases", "kind", "born", "died", "living_override", "source"]
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -44,20 +48,48 @@ class ArtistRecord(BaseModel):
 
 
 class ArtistStore:
-    """Reads and edits the artists tables; seeds them from the shipped list when empty."""
+    """Reads and edits the artists tables; brings the shipped list in when it changed."""
 
     def __init__(self, url: str | None = None) -> None:
         self._engine = open_database(url)
         try:
-            with Session(self._engine) as session, session.begin():
-                if session.scalar(select(func.count(Artist.id))) == 0:
-                    for source in _seed_files():
-                        self._insert(session, _parse_tsv(source.name, source.read_text("utf-8")))
-        except (IntegrityError, RegistryError):
-            # another process seeded the same new database first; its rows are the same
-            with Session(self._engine) as session:
-                if not session.scalar(select(func.count(Artist.id))):
-                    raise
+            self._sync_shipped()
+        except IntegrityError:
+            self._sync_shipped()  # another process added the same new rows first
+
+    def _sync_shipped(self) -> None:
+        """Add the shipped rows a database lacks and correct the ones a release changed, once
+        per shipped list (its digest is recorded in the registry).
+
+        A stored row is the shipped one if its source is a shipped row's source: an operator's
+        own artist under the same slug is left alone, and so is every opt-in."""
+        texts = [(source.name, source.read_text("utf-8")) for source in _seed_files()]
+        digest = hashlib.sha256("".join(name + text for name, text in texts).encode()).hexdigest()
+        with Session(self._engine) as session:
+            recorded = session.get(RegistryMeta, SHIPPED_ARTISTS_KEY)
+            if recorded is not None and recorded.value == digest:
+                return
+        shipped = [row for name, text in texts for row in _parse_tsv(name, text)]
+        sources = {row.source for row in shipped}
+        with Session(self._engine) as session, session.begin():
+            session.merge(RegistryMeta(key=SHIPPED_ARTISTS_KEY, value=digest))
+            stored = {
+                artist.slug: artist
+                for artist in session.scalars(select(Artist).options(selectinload(Artist.aliases)))
+            }
+            for row in shipped:
+                have = stored.get(row.slug)
+                if have is None:
+                    session.add(row)
+                elif have.source in sources and _fields(have) != _fields(row):
+                    have.name, have.kind, have.born, have.died = (
+                        row.name,
+                        row.kind,
+                        row.born,
+                        row.died,
+                    )
+                    have.living_override, have.source = row.living_override, row.source
+                    have.aliases = [ArtistAlias(name=alias.name) for alias in row.aliases]
 
     def version(self) -> tuple[int, int, int]:
         """Changes whenever an artist is added or opts in or out (cheap to read)."""
@@ -126,6 +158,12 @@ class ArtistStore:
         session.add_all(rows)
         session.flush()
         return rows
+
+
+def _fields(artist: Artist) -> tuple[object, ...]:
+    """What the shipped list says about an artist (not the operator's opt-in)."""
+    aliases = tuple(alias.name for alias in artist.aliases)
+    return (artist.name, artist.kind, artist.born, artist.died, artist.living_override, aliases)
 
 
 def _seed_files() -> list[resources.abc.Traversable]:

@@ -188,3 +188,13 @@ class RateEvent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(200), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RegistryMeta(Base):
+    """A registry-wide value, e.g. the digest of the shipped artist list last brought in, so
+    that opening the registry compares one row rather than every artist."""
+
+    __tablename__ = "registry_meta"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
