@@ -26,6 +26,7 @@ from depiction.normalize import Normalizer
 from depiction.policy import Policy, default_policy_path, evaluate, load_policy
 from depiction.policy.explanations import SYSTEM_KEY
 from depiction.request import DEFAULT_MAX_PROMPT_CHARS, MODES, Request, RequestContext
+from depiction.tracing import span
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +135,15 @@ class Engine:
             )
 
     def _decide(self, request: Request, started: float) -> Decision:
+        with span("depiction.check", mode=request.mode, images=len(request.images)) as current:
+            decision = self._decided(request, started)
+            if current is not None:
+                current.set_attribute("depiction.action", decision.action)
+                current.set_attribute("depiction.language", decision.language or "")
+                current.set_attribute("depiction.decision_id", decision.decision_id)
+            return decision
+
+    def _decided(self, request: Request, started: float) -> Decision:
         text = self._normalizer.normalize(request.prompt)
         images = self._decoded(request)
         signals: list[Signal] = []
@@ -143,11 +153,12 @@ class Engine:
                 if not self._applies(detector, request.mode, text.language, signals):
                     continue
                 found: list[Signal] = []
-                if isinstance(detector, ImageDetector):
-                    if images:
-                        found = detector.detect_images(request, text, images)
-                else:
-                    found = detector.detect(request, text)
+                with span(f"depiction.detector.{detector.name}"):
+                    if isinstance(detector, ImageDetector):
+                        if images:
+                            found = detector.detect_images(request, text, images)
+                    else:
+                        found = detector.detect(request, text)
             except Exception:  # fail closed on any detector fault, and say which one
                 logger.exception("detector %s failed", detector.name)
                 failed.append(detector.name)

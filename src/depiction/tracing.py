@@ -1,0 +1,31 @@
+"""OpenTelemetry spans for each check and each detector, when the `otel` extra is installed.
+
+With `opentelemetry-api` present, a check is a `depiction.check` span with one child span per
+detector that ran, so a slow or failing detector shows up in the operator's own tracing; the
+spans go wherever the application's tracer provider sends them (nowhere until one is set).
+Without it, `span` does nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from typing import Any
+
+try:
+    from opentelemetry import trace
+except ImportError:  # the extra is optional
+    trace = None  # type: ignore[assignment]
+
+_TRACER = trace.get_tracer("depiction") if trace is not None else None
+
+
+@contextmanager
+def span(name: str, **attributes: str | int | float | bool) -> Iterator[Any]:
+    """A span named `name` (a no-op without OpenTelemetry); yields it, to add attributes."""
+    if _TRACER is None:
+        with nullcontext() as nothing:
+            yield nothing
+        return
+    with _TRACER.start_as_current_span(name, attributes=attributes) as current:
+        yield current
