@@ -19,8 +19,8 @@ RUN /opt/depiction/bin/pip install '.[semantic,images]' 'psycopg[binary]>=3.1' \
     && /opt/depiction/bin/pip uninstall -y pip
 
 FROM ${BASE}
-RUN groupadd --system --gid 10001 depiction \
-    && useradd --system --uid 10001 --gid 10001 --create-home --home-dir /home/depiction depiction \
+RUN groupadd --gid 10001 depiction \
+    && useradd --uid 10001 --gid 10001 --create-home --home-dir /home/depiction depiction \
     && mkdir -p /var/lib/depiction && chown depiction:depiction /var/lib/depiction
 COPY --from=build /opt/depiction /opt/depiction
 # The default SQLite registry is created in $XDG_DATA_HOME/depiction: mount a volume there
