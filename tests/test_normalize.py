@@ -38,6 +38,19 @@ def test_spaced_and_dotted_letters_are_joined() -> None:
     assert words("n u d e") == "nude"
 
 
+def test_spaced_letters_of_every_script_are_joined() -> None:
+    assert words("г о л а я девочка") == "голая девочка"
+    assert words("裸 照 杨 幂") == "裸照杨幂"
+    assert words("ヌ ー ド 写真") == "ヌード 写真"
+    assert words("ع ا ر ي ة") == "عارية"
+    assert words("я и ты в парке") == "я и ты в парке"  # two single letters are words
+
+
+def test_digits_inside_cyrillic_words_are_letters() -> None:
+    assert words("г0лая 3везда") == "голая звезда"
+    assert words("в 2014 году") == "в 2014 году"
+
+
 def test_punctuation_runs_become_one_space() -> None:
     assert words("Assassin's  Creed!!") == "assassin s creed"
 

@@ -1,5 +1,9 @@
 """One exception hierarchy, so the CLI and HTTP layers can turn any failure into one clear line."""
 
+from typing import Literal
+
+PhotoProblem = Literal["unavailable", "unreadable", "no_face", "several_faces", "too_large"]
+
 
 class DepictionError(Exception):
     """Base of every error depiction raises on purpose."""
@@ -23,6 +27,16 @@ class DataError(DepictionError):
 
 class RegistryError(DepictionError):
     """A registry operation is invalid (unknown id, a name already registered, ...)."""
+
+
+class PhotoError(RegistryError):
+    """A photo cannot enrol a face. `problem` names why in one word, so that a page (the
+    opt-out portal) can say it in the visitor's language; `faces` is how many were found."""
+
+    def __init__(self, message: str, problem: PhotoProblem, faces: int = 0) -> None:
+        super().__init__(message)
+        self.problem: PhotoProblem = problem
+        self.faces = faces
 
 
 class RegistryUnavailable(DepictionError):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from depiction.errors import RegistryError
+from depiction.errors import PhotoError, RegistryError
 from depiction.registry.faces import FaceIndex, FaceTemplate, template_from_photo
 from depiction.registry.store import OptoutStore
 from depiction.vision import identity
@@ -42,18 +42,22 @@ def test_a_template_keeps_the_embedding_and_digest_never_the_photo(hopper: FaceT
 
 
 @pytest.mark.parametrize(
-    ("photo", "message"),
+    ("photo", "message", "problem"),
     [
-        (lambda: CAT.read_bytes(), "no face found in the photo"),
-        (lambda: group(HOPPER, COLLINS), "the photo shows 2 faces"),
-        (lambda: b"%PDF-1.7 not a photo", "the photo is not a readable image"),
-        (lambda: b"", "the photo is empty"),
-        (lambda: png_bytes(64, 64), "no face found"),
+        (lambda: CAT.read_bytes(), "no face found in the photo", "no_face"),
+        (lambda: group(HOPPER, COLLINS), "the photo shows 2 faces", "several_faces"),
+        (lambda: b"%PDF-1.7 not a photo", "the photo is not a readable image", "unreadable"),
+        (lambda: b"", "the photo is empty", "unreadable"),
+        (lambda: png_bytes(64, 64), "no face found", "no_face"),
     ],
 )
-def test_enrolment_needs_exactly_one_face(photo: Callable[[], bytes], message: str) -> None:
-    with pytest.raises(RegistryError, match=message):
+def test_enrolment_needs_exactly_one_face(
+    photo: Callable[[], bytes], message: str, problem: str
+) -> None:
+    """The message is for operators; the problem word is what the portal translates."""
+    with pytest.raises(PhotoError, match=message) as raised:
         template_from_photo(photo())
+    assert raised.value.problem == problem
 
 
 def test_faces_are_stored_audited_and_removed(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from depiction.errors import RegistryError, RequestError
+from depiction.errors import PhotoError, RequestError
 from depiction.images import decode_image
 from depiction.vision import identity
 
@@ -49,20 +49,24 @@ def template_from_photo(photo: bytes) -> FaceTemplate:
     """Embed the one face in `photo`; a photo with no face or several is refused, since
     enrolling the wrong face would block someone who never asked."""
     if reason := identity.unavailable():
-        raise RegistryError(f"face enrolment {reason}")
+        raise PhotoError(f"face enrolment {reason}", "unavailable")
     try:
         decoded = decode_image(photo)
     except RequestError as error:
-        raise RegistryError(f"the photo {str(error).removeprefix('image 1 ')}") from error
+        message = f"the photo {str(error).removeprefix('image 1 ')}"
+        raise PhotoError(message, "unreadable") from error
     found = identity.embed_faces(decoded)
     if not found:
-        raise RegistryError(
+        raise PhotoError(
             "no face found in the photo (a face must be at least "
-            f"{identity.MIN_FACE_SIZE:.0f} pixels across)"
+            f"{identity.MIN_FACE_SIZE:.0f} pixels across)",
+            "no_face",
         )
     if len(found) > 1:
-        raise RegistryError(
-            f"the photo shows {len(found)} faces; enrol from a photo of the person alone"
+        raise PhotoError(
+            f"the photo shows {len(found)} faces; enrol from a photo of the person alone",
+            "several_faces",
+            faces=len(found),
         )
     return FaceTemplate(
         embedding=found[0].vector.astype("<f4").tobytes(),
