@@ -67,9 +67,9 @@ def test_portal_photo_is_enrolled_pending_then_matches_once_verified(
 @pytest.mark.parametrize(
     ("photo", "problem"),
     [
-        (CAT.read_bytes(), "no face found in the photo"),
-        (group(HOPPER, COLLINS), "the photo shows 2 faces"),
-        (b"GIF89a broken", "the photo is"),
+        (CAT.read_bytes(), "No face found in the photo (a face must be at least 20 pixels"),
+        (group(HOPPER, COLLINS), "The photo shows 2 faces"),
+        (b"GIF89a broken", "The photo is not a still image we can read"),
     ],
 )
 def test_portal_says_what_is_wrong_with_a_photo_and_stores_nothing(

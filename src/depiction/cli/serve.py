@@ -18,6 +18,7 @@ from depiction.policy import default_policy_path, load_policy
 from depiction.registry.database import open_database
 from depiction.service.config import ServiceConfig
 from depiction.service.metrics import MULTIPROCESS_DIR
+from depiction.service.portal_languages import portal_languages
 
 
 def serve(
@@ -68,6 +69,7 @@ def serve(
     with reported_errors():  # bad settings, policy or database: one line here, not a worker crash
         configured = ServiceConfig.from_env()
         loaded = load_policy(configured.policy or default_policy_path())
+        portal_languages()  # every language complete, checked once before any worker starts
         database = open_database(configured.database_url, create=create_db)
         registry = database.url.render_as_string(hide_password=True)
         database.dispose()
