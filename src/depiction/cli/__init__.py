@@ -2,7 +2,7 @@
 
 import typer
 
-from depiction.cli import artists, check, db, evaluate, keys, optout, policy, serve
+from depiction.cli import artists, batch, check, db, evaluate, keys, optout, policy, serve
 
 app = typer.Typer(
     help="Precise, harm-focused decisions for image-generation requests.",
@@ -12,6 +12,7 @@ app = typer.Typer(
 )
 app.command()(check.check)
 app.command("eval")(evaluate.evaluate)
+app.command()(batch.batch)
 app.command()(serve.serve)
 app.add_typer(policy.app, name="policy")
 app.add_typer(optout.app, name="optout")

@@ -1,0 +1,111 @@
+"""Where parts are checked: a process pool on this machine, or a Dask cluster.
+
+Both hand each worker a part description, never rows or an engine: the worker reads its rows
+from the input and keeps one engine for the whole run (`engine_for`). Scheduling, retries of a
+lost worker and data locality are left to the engine that owns them (concurrent.futures, Dask's
+distributed scheduler).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import suppress
+from functools import partial
+from multiprocessing import get_context
+
+from depiction.batch.io import BatchError, Part, Source
+from depiction.batch.runner import Backend, EngineSpec, PartResult, check_part, engine_for
+from depiction.errors import DepictionError
+from depiction.extras import missing_extra
+
+ENGINES = ("local", "dask")
+
+
+class LocalPool:
+    """`workers` processes on this machine, each loading its engine once when it starts."""
+
+    name = "local"
+
+    def __init__(self, workers: int) -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self.workers = workers
+
+    def run(self, parts: list[Part], source: Source, spec: EngineSpec) -> Iterator[PartResult]:
+        """Every part on the pool; results as they finish."""
+        # spawn, not fork: the parent runs a progress-bar thread, and forking a threaded
+        # process can leave a child holding a lock no one will release.
+        pool = ProcessPoolExecutor(
+            max(1, min(self.workers, len(parts))),
+            mp_context=get_context("spawn"),
+            initializer=_warm,
+            initargs=(spec,),
+        )
+        try:
+            futures = [pool.submit(check_part, part, source, spec) for part in parts]
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+
+def _warm(spec: EngineSpec) -> None:
+    """Load the engine as the process starts. A failure is left for the first part to raise
+    again with its message: an initializer's exception only says the pool broke."""
+    with suppress(DepictionError):
+        engine_for(spec)
+
+
+class DaskCluster:
+    """A Dask Bag of parts on a `distributed` cluster: the one at `scheduler`, or a
+    LocalCluster of `workers` single-threaded worker processes started for this run."""
+
+    name = "dask"
+
+    def __init__(self, workers: int, scheduler: str | None = None) -> None:
+        if reason := missing_extra("dask", "dask.bag", "distributed"):
+            raise BatchError(f"--engine dask {reason}")
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self.workers = workers
+        self.scheduler = scheduler
+
+    def run(self, parts: list[Part], source: Source, spec: EngineSpec) -> Iterator[PartResult]:
+        """One Bag partition per part; each computed partition is yielded as it finishes."""
+        import dask.bag
+        from distributed import Client, LocalCluster, as_completed
+
+        cluster = None
+        if self.scheduler is None:
+            cluster = LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,  # shutdown chatter is not the user's business
+            )
+        client = Client(self.scheduler or cluster)
+        try:
+            bag = dask.bag.from_sequence(parts, partition_size=1).map(
+                partial(check_part, source=source, spec=spec)
+            )
+            futures = client.compute(bag.to_delayed())
+            for future in as_completed(futures):
+                yield from future.result()
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def make_backend(engine: str, workers: int, scheduler: str | None = None) -> Backend:
+    """The backend named on the command line."""
+    if engine == "local":
+        if scheduler is not None:
+            raise BatchError("--scheduler needs --engine dask")
+        return LocalPool(workers)
+    if engine == "dask":
+        return DaskCluster(workers, scheduler)
+    raise BatchError(f"unknown engine '{engine}' (expected one of: {', '.join(ENGINES)})")
