@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from .conftest import needed
+
 CLI = [sys.executable, "-m", "depiction", "batch"]
 DEV_CASES = Path(__file__).parents[1] / "src/depiction/data/benchmarks/dev_cases.jsonl"
 KNOWN = [  # prompts whose decisions the README shows
@@ -71,9 +73,7 @@ def write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
 def require(module: str, extra: str) -> None:
     """An optional extra the test needs: missing in CI (which installs `test`) is a failure."""
     if find_spec(module) is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{module} is missing; the 'test' extra should install depiction[{extra}]")
-        pytest.skip(f"needs depiction[{extra}]")
+        needed(module, f"depiction[{extra}] (in the test extra)")
 
 
 def one_line_error(result: subprocess.CompletedProcess[str]) -> str:

@@ -2,6 +2,7 @@
 
 import json
 import subprocess
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import yaml
 
 from depiction.policy import default_policy_path, load_policy
 
-from ..conftest import chromium, depiction
+from ..conftest import chromium, depiction, needed
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -82,6 +83,23 @@ def test_workers_give_the_same_predictions(
     assert result.returncode == 0, result.stderr
     parallel = json.loads(out.read_text())["checkers"][0]
     assert parallel["errors"] == figures["checkers"][0]["errors"]
+
+
+def test_dask_engine_gives_the_same_predictions(
+    tmp_path: Path, evaluated: tuple[dict, Path, str]
+) -> None:  # type: ignore[type-arg]
+    if find_spec("distributed") is None:
+        needed("dask", "depiction[dask] (in the test extra)")
+    figures, _, _ = evaluated
+    out = tmp_path / "dask.json"
+    result = run("eval", "dev", "--engine", "dask", "--workers", "2", "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    on_dask = json.loads(out.read_text())["checkers"][0]
+    assert on_dask["errors"] == figures["checkers"][0]["errors"]
+    assert on_dask["summary"]["cases"] == figures["checkers"][0]["summary"]["cases"]
+    unknown = run("policy", "diff", "a.yaml", "b.yaml", "dev", "--engine", "ray")
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == "error: unknown engine 'ray' (expected one of: local, dask)"
 
 
 def test_policy_diff_lists_changes_with_rules(tmp_path: Path) -> None:

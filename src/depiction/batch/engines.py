@@ -9,11 +9,12 @@ distributed scheduler).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import suppress
 from functools import partial
 from multiprocessing import get_context
+from typing import TypeVar
 
 from depiction.batch.io import BatchError, Part, Source
 from depiction.batch.runner import Backend, EngineSpec, PartResult, check_part, engine_for
@@ -21,6 +22,8 @@ from depiction.errors import DepictionError
 from depiction.extras import missing_extra
 
 ENGINES = ("local", "dask")
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class LocalPool:
@@ -73,7 +76,13 @@ class DaskCluster:
         self.scheduler = scheduler
 
     def run(self, parts: list[Part], source: Source, spec: EngineSpec) -> Iterator[PartResult]:
-        """One Bag partition per part; each computed partition is yielded as it finishes."""
+        """One Bag partition per part; each part's result as it finishes."""
+        return self.map_unordered(partial(check_part, source=source, spec=spec), parts)
+
+    def map_unordered(self, function: Callable[[T], R], items: list[T]) -> Iterator[R]:
+        """`function` over `items` as a Bag with one item per partition, each result yielded
+        as soon as its partition is computed. `function` must be importable by the workers
+        and keep what it loads in a module-level cache (as `engine_for` does)."""
         import dask.bag
         from distributed import Client, LocalCluster, as_completed
 
@@ -88,9 +97,7 @@ class DaskCluster:
             )
         client = Client(self.scheduler or cluster)
         try:
-            bag = dask.bag.from_sequence(parts, partition_size=1).map(
-                partial(check_part, source=source, spec=spec)
-            )
+            bag = dask.bag.from_sequence(items, partition_size=1).map(function)
             futures = client.compute(bag.to_delayed())
             for future in as_completed(futures):
                 yield from future.result()
@@ -100,12 +107,15 @@ class DaskCluster:
                 cluster.close()
 
 
+def check_engine(engine: str, scheduler: str | None = None) -> None:
+    """Reject an engine name, or a scheduler address without Dask, before any work starts."""
+    if engine not in ENGINES:
+        raise BatchError(f"unknown engine '{engine}' (expected one of: {', '.join(ENGINES)})")
+    if scheduler is not None and engine != "dask":
+        raise BatchError("--scheduler needs --engine dask")
+
+
 def make_backend(engine: str, workers: int, scheduler: str | None = None) -> Backend:
     """The backend named on the command line."""
-    if engine == "local":
-        if scheduler is not None:
-            raise BatchError("--scheduler needs --engine dask")
-        return LocalPool(workers)
-    if engine == "dask":
-        return DaskCluster(workers, scheduler)
-    raise BatchError(f"unknown engine '{engine}' (expected one of: {', '.join(ENGINES)})")
+    check_engine(engine, scheduler)
+    return DaskCluster(workers, scheduler) if engine == "dask" else LocalPool(workers)

@@ -11,9 +11,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from depiction.batch import EngineSpec, Source, open_source, run_batch
-from depiction.batch.engines import ENGINES, make_backend
+from depiction.batch.engines import make_backend
 from depiction.batch.io import file_format
-from depiction.cli.common import DatabaseOption, PolicyOption, fail, reported_errors
+from depiction.cli.common import (
+    DatabaseOption,
+    EngineOption,
+    PolicyOption,
+    SchedulerOption,
+    fail,
+    reported_errors,
+)
 
 DEFAULT_PART_SIZE = 1000
 
@@ -28,18 +35,12 @@ def batch(
             "--output", "-o", help="Decisions file: .jsonl or .parquet.", show_default=False
         ),
     ],
-    engine: Annotated[str, typer.Option(help=f"Where to run: {' or '.join(ENGINES)}.")] = "local",
+    engine: EngineOption = "local",
     workers: Annotated[
         int | None,
         typer.Option(min=1, help="Worker processes (default: one per core).", show_default=False),
     ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Address of a running Dask scheduler (default: start a local cluster).",
-            show_default=False,
-        ),
-    ] = None,
+    scheduler: SchedulerOption = None,
     policy: PolicyOption = None,
     database_url: DatabaseOption = None,
     prompt_column: Annotated[str, typer.Option(help="Column holding the prompt.")] = "prompt",

@@ -34,6 +34,17 @@ DatabaseOption = Annotated[
         show_default=False,
     ),
 ]
+EngineOption = Annotated[
+    str, typer.Option("--engine", help="Where to run: local (processes) or dask (a cluster).")
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Address of a running Dask scheduler (default: start a local cluster).",
+        show_default=False,
+    ),
+]
 
 
 def fail(message: str) -> NoReturn:

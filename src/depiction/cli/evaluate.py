@@ -7,11 +7,18 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
 
-from depiction.cli.common import PolicyOption, fail, reported_errors
+from depiction.batch.engines import check_engine
+from depiction.cli.common import (
+    EngineOption,
+    PolicyOption,
+    SchedulerOption,
+    fail,
+    reported_errors,
+)
 from depiction.evaluation.dataset import Case, load_cases
 from depiction.evaluation.diff import changes
 from depiction.evaluation.gates import failures, gate
@@ -50,6 +57,8 @@ def evaluate(
         typer.Option("--json", help="Write the figures as JSON here.", show_default=False),
     ] = None,
     workers: Workers = 1,
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
     fail_under: Annotated[
         list[str] | None, _limits("Exit 1 when the policy's accuracy is below")
     ] = None,
@@ -63,6 +72,7 @@ def evaluate(
     """Measure a policy's over- and under-refusal per category, next to baselines; with limits,
     exit 1 when the policy misses one (a quality gate for CI)."""
     with reported_errors():
+        check_engine(engine, scheduler)
         limits = [
             gate(metric, text)
             for metric, texts in [
@@ -77,7 +87,7 @@ def evaluate(
         loaded = load_policy(policy or default_policy_path())
     evaluations = []
     for checker in ["policy", *(baseline or [])]:
-        predictions = _run(checker, cases, policy, workers)
+        predictions = _run(checker, cases, policy, Where(workers, engine, scheduler))
         name = f"depiction {loaded.name} {loaded.version}" if checker == "policy" else checker
         evaluations.append(Evaluation.of(name, predictions))
     _print_summary(evaluations)
@@ -106,11 +116,16 @@ def diff(
     policy_b: Annotated[Path, typer.Argument(help="The changed policy.")],
     datasets: Datasets,
     workers: Workers = 1,
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Every case whose decision changes from policy A to policy B, with the rules responsible."""
+    with reported_errors():
+        check_engine(engine, scheduler)
     cases = _load(datasets)
-    before = _run("policy", cases, policy_a, workers)
-    after = _run("policy", cases, policy_b, workers)
+    where = Where(workers, engine, scheduler)
+    before = _run("policy", cases, policy_a, where)
+    after = _run("policy", cases, policy_b, where)
     grouped = changes(before, after)
     total = sum(len(group) for group in grouped.values())
     typer.echo(f"{total} of {len(cases)} decisions change from {policy_a} to {policy_b}")
@@ -135,9 +150,25 @@ def _load(datasets: list[Path]) -> list[Case]:
         return [case for path in datasets for case in load_cases(path)]
 
 
-def _run(checker: str, cases: list[Case], policy: Path | None, workers: int) -> list[Prediction]:
+class Where(NamedTuple):
+    """Where the checks run: --workers, --engine and --scheduler."""
+
+    workers: int
+    engine: str
+    scheduler: str | None
+
+
+def _run(checker: str, cases: list[Case], policy: Path | None, where: Where) -> list[Prediction]:
     with reported_errors(), _progress(len(cases), checker) as advance:
-        return run(checker, cases, policy=policy, workers=workers, progress=advance)
+        return run(
+            checker,
+            cases,
+            policy=policy,
+            workers=where.workers,
+            progress=advance,
+            engine=where.engine,
+            scheduler=where.scheduler,
+        )
 
 
 @contextmanager
