@@ -221,7 +221,8 @@ def test_image_healthcheck_passes(podman: Podman, served: tuple[str, str]) -> No
 
 
 def test_image_has_one_opencv(podman: Podman, served: tuple[str, str]) -> None:
-    """Only the headless OpenCV: the GUI build is 209 MB more and, without X11 libraries, breaks `import cv2`."""
+    """Only the headless OpenCV: the GUI build is 209 MB more and, without X11 libraries,
+    breaks `import cv2`."""
     name, _ = served
     listed = podman(
         "exec", name, "python3", "-c",
