@@ -3,6 +3,7 @@ first use), owner-only; a killed import leaves no worker behind; an invalid poli
 
 import os
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -66,6 +67,17 @@ def test_a_named_database_that_is_not_a_registry_is_an_error(tmp_path: Path) -> 
         " initialise it on purpose with `depiction db init`"
     )
     assert garbage.read_bytes() == b"not a database at all" * 100 and empty.read_bytes() == b""
+
+
+def test_a_database_from_a_newer_depiction_is_an_error(tmp_path: Path) -> None:
+    """A schema revision this version does not know is refused, never migrated or guessed."""
+    path = tmp_path / "newer.db"
+    url = created(f"sqlite:///{path}")
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    line = one_line_error(run("optout", "list", "--database-url", url))
+    assert line.startswith("error: the registry database has a schema this version of depiction")
+    assert "'9999'" in line
 
 
 def test_the_default_database_is_created_on_first_use_owner_only(tmp_path: Path) -> None:

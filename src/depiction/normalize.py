@@ -68,6 +68,9 @@ _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"}
 )
 _LEET_CHARS = frozenset("0134578@$")
+# The same inside Cyrillic words ("г0лая", "3ашквар"): digits that look like Cyrillic letters.
+_CYRILLIC_LEET = str.maketrans({"0": "о", "3": "з", "4": "ч", "6": "б"})
+_CYRILLIC_LEET_CHARS = frozenset("0346")
 # Combining marks are part of words: Devanagari and other Indic vowel signs, Arabic harakat,
 # Thai and Myanmar marks (without them "नरेंद्र" falls apart into "नर द र").
 _MARKS = (
@@ -279,13 +282,18 @@ def _fold_token(token: str) -> str:
         token = token.translate(_HOMOGLYPHS)
     if has_latin and not _LEET_CHARS.isdisjoint(token) and not _NUMBER_WITH_UNIT.match(token):
         token = token.translate(_LEET)
+    elif not _CYRILLIC_LEET_CHARS.isdisjoint(token) and any("а" <= c <= "я" for c in token):
+        token = token.translate(_CYRILLIC_LEET)
     return token
 
 
 def _spaced(words: list[str]) -> bool:
     """Whether three single letters follow each other (which the word view would join)."""
     run = 0
-    for word in words:
+    for word in words:  # ASCII words: digits are never joined
+        if word.isdigit():
+            run = 0
+            continue
         run = run + 1 if len(word) == 1 else 0
         if run == 3:
             return True
@@ -295,7 +303,8 @@ def _spaced(words: list[str]) -> bool:
 def _join_spaced_letters(
     tokens: list[tuple[str, tuple[int, ...]]],
 ) -> list[tuple[str, tuple[int, ...]]]:
-    """Join runs of three or more single Latin letters ("n u d e" -> "nude").
+    """Join runs of three or more single letters of any script ("n u d e" -> "nude",
+    "г о л а я", "누 드 사 진").
 
     A wider gap than the run's own spacing ends a word, so "T a y l o r  S w i f t" gives two
     words, not "taylorswift" (only where origins are known: prompts, not lexicon terms).
@@ -311,7 +320,7 @@ def _join_spaced_letters(
         run.clear()
 
     for token in tokens:
-        if len(token[0]) == 1 and "a" <= token[0] <= "z":
+        if len(token[0]) == 1 and token[0].isalpha():
             if len(run) >= 3 and token[1] and _gap(run[-1], token) > _gap(run[0], run[1]):
                 flush()
             run.append(token)

@@ -10,13 +10,11 @@ import re
 import secrets
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import openai
 import pytest
 import yaml
@@ -25,7 +23,14 @@ from depiction import Engine
 from depiction.client import Client
 
 from ..conftest import needed, png_bytes
-from ..service.conftest import BACKEND_PNG, Call, free_port, image_backend, running_service
+from ..service.conftest import (
+    BACKEND_PNG,
+    Call,
+    free_port,
+    image_backend,
+    running_service,
+    wait_until_ready,
+)
 from ..service.test_admin import create_key
 
 MODEL = "stand-in-image"
@@ -67,15 +72,8 @@ def running_proxy(folder: Path, config: Mapping[str, object], **env: str) -> Ite
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300  # imports and the engine take ~50 s on a busy 2-core box
-        while time.monotonic() < deadline and proxy.poll() is None:
-            try:
-                if httpx.get(f"{base}/health/readiness").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.5)
-        else:
+        # imports and the engine take ~50 s on a busy 2-core box
+        if not wait_until_ready(f"{base}/health/readiness", proxy, seconds=300, every=0.5):
             pytest.fail(f"litellm did not start:\n{(folder / 'litellm.log').read_text()[-3000:]}")
         yield base
     finally:

@@ -34,6 +34,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_until_ready(
+    url: str, process: subprocess.Popen[bytes], seconds: float, every: float = 0.1
+) -> bool:
+    """Poll `url` until it answers 200; False if `process` exits or time runs out first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(url).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(every)
+    return False
+
+
 @contextmanager
 def running_service(
     folder: Path, *args: str, stderr: Path | None = None, **env: str
@@ -55,14 +70,7 @@ def running_service(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        else:
+        if not wait_until_ready(f"{base}/readyz", server, seconds=30):
             pytest.fail("service did not start")
         yield base
     finally:

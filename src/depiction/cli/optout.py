@@ -70,8 +70,9 @@ def _face(photo: Path) -> FaceTemplate:
     with reported_errors():
         try:
             return template_from_photo(data)
-        except DepictionError as error:
-            raise type(error)(f"{photo}: {error}") from error
+        except DepictionError as error:  # the same error, naming the file
+            error.args = (f"{photo}: {error}",)
+            raise
 
 
 @app.command()

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -85,7 +86,13 @@ def _migrate(engine: Engine, revision: str = "head") -> None:
             "script_location", str(resources.files("depiction") / "registry" / "migrations")
         )
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        try:
+            command.upgrade(config, revision)
+        except CommandError as error:  # e.g. written by a newer depiction: never guess
+            raise RegistryUnavailable(
+                f"the registry database has a schema this version of depiction does not know "
+                f"({error}); upgrade depiction, or point it at another database"
+            ) from error
 
 
 def _unavailable(shown: str, error: SQLAlchemyError) -> RegistryUnavailable:
