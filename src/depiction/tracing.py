@@ -9,7 +9,7 @@ Without it, `span` does nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any
 
 try:
@@ -24,8 +24,7 @@ _TRACER = trace.get_tracer("depiction") if trace is not None else None
 def span(name: str, **attributes: str | int | float | bool) -> Iterator[Any]:
     """A span named `name` (a no-op without OpenTelemetry); yields it, to add attributes."""
     if _TRACER is None:
-        with nullcontext() as nothing:
-            yield nothing
+        yield None
         return
     with _TRACER.start_as_current_span(name, attributes=attributes) as current:
         yield current
