@@ -30,7 +30,6 @@ import yaml
 from depiction.service.config import PREFIX, ServiceConfig
 
 from .conftest import needed
-from .registry.conftest import postgres_url  # noqa: F401  (the fixture, for getfixturevalue)
 
 REPO = Path(__file__).resolve().parent.parent
 IMAGE = "localhost/depiction:test"

@@ -1,12 +1,20 @@
 """Two processes writing at once lose nothing, duplicate nothing, and leave a consistent
-audit log."""
+audit log whose ids are committed in order."""
 
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable
 
+import pytest
+import sqlalchemy
+from sqlalchemy import text
+
+from depiction.registry.faces import FaceTemplate
 from depiction.registry.store import OptoutStore
 
-from ..conftest import created
+from ..conftest import created, postgres_database
 
 WORKER = """
 import sys
@@ -80,3 +88,51 @@ def test_the_same_names_added_at_once_are_registered_once(database_url: str) -> 
     )
     store.revoke(owner["Same Person000"], actor="admin")  # one revocation frees the name
     assert store.add("Same Person000", actor="admin").id != owner["Same Person000"]
+
+
+FACE, NEW_FACE = (
+    FaceTemplate(embedding=bytes(512), model="test", model_version="1", photo_sha256=digit * 64)
+    for digit in "01"
+)
+CHANGES: dict[str, Callable[[OptoutStore, int, int], object]] = {
+    "verify": lambda store, person, _: store.verify(person, actor="admin"),
+    "reject": lambda store, person, _: store.reject(person, actor="admin"),
+    "revoke": lambda store, person, _: store.revoke(person, actor="admin"),
+    "enroll_face": lambda store, person, _: store.enroll_face(person, NEW_FACE, actor="admin"),
+    "remove_face": lambda store, person, face: store.remove_face(person, face, actor="admin"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_every_change_waits_for_the_write_lock(postgres_url: str, change: str) -> None:
+    """PostgreSQL numbers audit entries when a transaction writes them, not when it commits:
+    only if a change waits for any other in flight are they committed in order, so that the
+    registry's version (the last audit id), which every replica polls, moves with each."""
+    url = created(postgres_database(postgres_url, f"lock_{change}"))
+    store = OptoutStore(url)
+    person = store.add("Lock Person", actor="admin", status="pending", faces=[FACE]).id
+    face = store.faces(person)[0].id
+    other = store.add("Other Person", actor="admin").id
+    database = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
+    failures: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            CHANGES[change](store, person, face)
+        except BaseException as error:  # reported by the test, not lost in the thread
+            failures.append(error)
+
+    writer = threading.Thread(target=write)
+    with database.connect() as in_flight, database.connect() as observer:
+        in_flight.exec_driver_sql("BEGIN")  # another change to the registry, not yet committed
+        in_flight.execute(
+            text("UPDATE optout_person SET updated_at = now() WHERE id = :id"), {"id": other}
+        )
+        writer.start()
+        while not observer.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted")):
+            assert writer.is_alive(), f"{change} did not wait for the change in flight"
+            time.sleep(0.01)
+        in_flight.exec_driver_sql("COMMIT")
+    writer.join()
+    database.dispose()
+    assert not failures

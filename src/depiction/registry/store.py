@@ -1,11 +1,16 @@
 """The opt-out registry store: people who asked not to be depicted, and every change to them.
 
 Every write happens in one transaction together with its audit entry, so the audit log is
-complete and consistent even with concurrent writers; a new entry's names are checked and
-claimed under the registry's write lock, so one name is one person even when several
-processes add it at once. The schema is created and upgraded by Alembic migrations the first
-time a store opens a database, and aliases stored by another matcher version are computed
-again from their names then (a minute per million aliases, once).
+complete and consistent even with concurrent writers. Every write holds the registry's write
+lock from its start to its commit: a new entry's names are checked and claimed under it, so
+one name is one person even when several processes add it at once; and audit ids become
+visible in the order they are taken, so the registry's version (the last audit id) moves with
+every change any process commits. (On PostgreSQL ids come from a sequence when a transaction
+writes: without the lock, a change committed after a higher-numbered one would leave the
+version as it was, and other replicas would never apply it.) The schema is created and
+upgraded by Alembic migrations the first time a store opens a database, and aliases stored
+by another matcher version are computed again from their names then (a minute per million
+aliases, once).
 """
 
 from __future__ import annotations
@@ -99,9 +104,6 @@ class ImportResult:
 
     added: int
     errors: list[str]
-
-
-_IN_FLIGHT = 100
 
 
 def _current() -> Any:
@@ -203,13 +205,8 @@ class OptoutStore:
         than `limit` people changed (rebuilding from `active_aliases` is then cheaper)."""
         with self._engine.connect() as connection:
             upto = int(connection.scalar(select(func.max(AuditEntry.id))) or 0)
-            after = version
-            if connection.dialect.name != "sqlite":
-                # Audit ids come from a sequence when a transaction writes, not when it
-                # commits: an entry a little below `version` may have become visible since.
-                after = max(0, version - _IN_FLIGHT)
             changed = select(AuditEntry.person_id).where(
-                AuditEntry.id > after, AuditEntry.id <= upto
+                AuditEntry.id > version, AuditEntry.id <= upto
             )
             people = connection.scalars(changed.distinct().limit(limit + 1)).all()
             if len(people) > limit:
@@ -295,6 +292,7 @@ class OptoutStore:
     def enroll_face(self, person_id: int, face: FaceTemplate, *, actor: str) -> FaceRecord:
         """Add a face to a pending or active entry (a person may enrol several photos)."""
         with self._session() as session, session.begin():
+            write_lock(session.connection())
             person = self._find(session, person_id)
             if person.status == "revoked":
                 raise RegistryError(f"entry {person_id} is revoked; cannot enrol a face")
@@ -303,6 +301,7 @@ class OptoutStore:
     def remove_face(self, person_id: int, face_id: int, *, actor: str) -> FaceRecord:
         """Delete one enrolled face; it stops matching at the next refresh."""
         with self._session() as session, session.begin():
+            write_lock(session.connection())
             self._find(session, person_id)
             row = session.get(FaceEmbedding, face_id)
             if row is None or row.person_id != person_id:
@@ -355,6 +354,7 @@ class OptoutStore:
         self, person_id: int, status: str, action: str, actor: str, allowed_from: tuple[str, ...]
     ) -> PersonRecord:
         with self._session() as session, session.begin():
+            write_lock(session.connection())
             person = self._find(session, person_id)
             if person.status not in allowed_from:
                 raise RegistryError(f"entry {person_id} is {person.status}; cannot {action} it")
