@@ -5,10 +5,12 @@ from __future__ import annotations
 import ipaddress
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -87,7 +89,7 @@ def serve(
         f"({loaded.sha256[:12]}) · registry {registry} · {workers} worker(s) · {keys}",
         err=True,
     )
-    with _shared_metrics(workers):
+    with _own_metrics(workers):
         uvicorn.run(
             "depiction.service.app:app_from_env",
             factory=True,
@@ -104,19 +106,38 @@ def serve(
 
 
 @contextmanager
-def _shared_metrics(workers: int) -> Iterator[None]:
+def _own_metrics(workers: int) -> Iterator[None]:
     """With several workers, each keeps its metrics in files of one folder that `/metrics`
-    sums (prometheus-client's multiprocess mode); otherwise a scrape shows one worker's."""
-    if workers == 1 or os.environ.get(MULTIPROCESS_DIR):
+    sums (prometheus-client's multiprocess mode); otherwise a scrape shows one worker's.
+
+    The folder is this service's own, new and removed when it stops: inside the folder
+    `PROMETHEUS_MULTIPROC_DIR` names if it is set, never that folder itself. Two replicas on
+    one host given the same variable would otherwise each report the sum of both, and files
+    left by an earlier run would be counted again."""
+    parent = os.environ.get(MULTIPROCESS_DIR)
+    if workers == 1 and not parent:
         yield
         return
-    folder = tempfile.mkdtemp(prefix="depiction-metrics-")
+    if parent:
+        os.makedirs(parent, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix="depiction-metrics-", dir=parent)
     os.environ[MULTIPROCESS_DIR] = folder
+    # uvicorn hands SIGTERM back to the previous handler once it has shut down; the default
+    # one would end the process before the folder is removed.
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         yield
     finally:
-        del os.environ[MULTIPROCESS_DIR]
+        signal.signal(signal.SIGTERM, previous)
+        if parent:
+            os.environ[MULTIPROCESS_DIR] = parent
+        else:
+            del os.environ[MULTIPROCESS_DIR]
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _exit_on_sigterm(number: int, _: FrameType | None) -> None:
+    raise SystemExit(128 + number)  # the exit status of a process ended by the signal
 
 
 def _loopback(host: str) -> bool:

@@ -1,9 +1,12 @@
 """Rebuild something derived from the registry when the registry changes, without a restart.
 
-The registry's version is read at most once per `REFRESH_SECONDS`. When it changed, the new
-value is built (or updated from the current one) on a background thread while checks go on
-with the current one, then swapped in: a change takes effect within about a second plus the
-build time, and no check ever waits for a build. The opt-out matcher updates over the changed
+The registry's version is read at most once per `REFRESH_SECONDS`: by the checks, and by one
+background thread per process every `_TICK` seconds, so that a process no request reached
+for a while (a quiet replica behind a load balancer) has applied a change before its next
+check rather than at it. When the version changed, the new value is built (or updated from
+the current one) on a background thread while checks go on with the current one, then
+swapped in: a change takes effect within about a second plus the build time, whatever the
+traffic, and no check ever waits for a build. The opt-out matcher updates over the changed
 people only, in milliseconds; a full build at a million people takes seconds.
 """
 
@@ -12,12 +15,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 REFRESH_SECONDS = 1.0
+_TICK = 0.25  # how often the background thread asks: at most this late after REFRESH_SECONDS
 logger = logging.getLogger(__name__)
+_holders: weakref.WeakSet[Refreshing[object]] = weakref.WeakSet()
+_poller: threading.Thread | None = None
+_poller_lock = threading.Lock()
 
 
 class Refreshing(Generic[T]):
@@ -38,6 +46,7 @@ class Refreshing(Generic[T]):
         self._value = build()
         self._checked_at = time.monotonic()
         self._building: threading.Thread | None = None
+        _poll_in_background(self)
 
     def get(self) -> T:
         """The current value. May re-read the version (raising if the registry is broken,
@@ -65,3 +74,24 @@ class Refreshing(Generic[T]):
             logger.exception("rebuilding from the registry failed")
         finally:
             self._building = None
+
+
+def _poll_in_background(holder: Refreshing[T]) -> None:
+    """Have the process's background thread call `holder.get()` every `_TICK` seconds for as
+    long as the holder lives (a weak reference: it never keeps one alive)."""
+    global _poller
+    with _poller_lock:
+        _holders.add(holder)  # type: ignore[arg-type]
+        if _poller is None or not _poller.is_alive():
+            _poller = threading.Thread(target=_poll, name="registry-refresh", daemon=True)
+            _poller.start()
+
+
+def _poll() -> None:
+    while True:
+        time.sleep(_TICK)
+        for holder in list(_holders):
+            try:
+                holder.get()
+            except Exception:  # the registry is down: the checks fail closed on their own
+                logger.debug("reading the registry version failed", exc_info=True)
