@@ -259,3 +259,17 @@ def test_compose_settings_serve_a_postgresql_registry(
         _wait_ready(podman, name, base_url)
         assert _check(base_url, REFUSED)["action"] == "refuse"
         assert f"registry {scheme}://" in podman.logs(name)
+
+
+def test_compose_replicas_are_one_service_on_one_registry() -> None:
+    """compose.yaml's replicas (its structure only: CI cannot pull the PostgreSQL image to run
+    it) differ in nothing but their host port, so each is the service the test above runs,
+    on the same registry; tests/service/test_replicas.py runs two replicas for real."""
+    services = yaml.safe_load((REPO / "compose.yaml").read_text(encoding="utf-8"))["services"]
+    replicas = [service for service in services.values() if service.get("build") == "."]
+    assert len(replicas) >= 2 and services["depiction"] in replicas
+    settings = [{k: v for k, v in service.items() if k != "ports"} for service in replicas]
+    assert all(setting == settings[0] for setting in settings)
+    ports = [str(port).rsplit(":", 1) for service in replicas for port in service["ports"]]
+    assert [inside for _, inside in ports] == ["8000"] * len(replicas)
+    assert len({outside for outside, _ in ports}) == len(replicas)
