@@ -41,6 +41,15 @@ from depiction.detectors.minors import parse_age
         ("bent 12 sana", 12),
         ("बच्ची 12 साल की", 12),
         ("barah saal ki ladki", 12),
+        ("sie ist 12 und nackt", 12),
+        ("nackte Lisa (13)", 13),
+        ("девочка лет 12", 12),
+        ("ей 13, голая", 13),
+        ("ella tiene 11", 11),
+        ("ela tem 12", 12),
+        ("lei ha solo 13", 13),
+        ("12sai no onnanoko", 12),
+        ("14 sal yeoja", 14),
     ],
 )
 def test_stated_ages_under_18_are_minor_signals(engine: Engine, prompt: str, age: int) -> None:
@@ -67,6 +76,10 @@ def test_stated_ages_under_18_are_minor_signals(engine: Engine, prompt: str, age
         "25 años",
         "2세대 아이돌",
         "1990年代",
+        "Schritt (2)",
+        "лет 12 назад",
+        "sie ist 25",
+        "(13) nude figure studies",
     ],
 )
 def test_adult_ages_and_non_ages_are_not_minors(engine: Engine, prompt: str) -> None:

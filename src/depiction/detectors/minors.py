@@ -51,6 +51,13 @@ _AGE_PATTERNS = (
         rf"(?P<age4>{_EN_NUMBER})\b{_NOT_A_UNIT}"
     ),
     re.compile(r"(?P<age>\d{1,2}|[一二两三四五六七八九十]{1,3})\s*周?[岁歳](?!月)"),
+    # "Lisa (13)", "девочка (12)": the press's way of giving an age, in any script; not a
+    # numbered step or picture ("Schritt (2):", "photo (3)").
+    re.compile(
+        r"(?<!\w)(?!(?:step|schritt|paso|etape|passo|шаг|part|teil|page|seite|fig|figure|image"
+        r"|bild|photo|foto|pose|panel|frame|version|option)\s*\()[^\W\d_]+\s*"
+        r"\((?P<age>\d{1,2})\)(?!\s*[:.])"
+    ),
 )
 
 
