@@ -70,7 +70,8 @@ def running_service(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        if not wait_until_ready(f"{base}/readyz", server, seconds=30):
+        # Several workers each load the engine; on two busy cores that can take a minute.
+        if not wait_until_ready(f"{base}/readyz", server, seconds=90):
             pytest.fail("service did not start")
         yield base
     finally:

@@ -113,3 +113,24 @@ def test_a_decision_log_that_filled_its_disk_keeps_every_line_whole(
             continue  # the one line the full disk cut short
     assert whole[-3:] == [decision.decision_id for decision in recovered]
     assert len(lines) - len(whole) <= 1
+
+
+def test_a_write_failure_in_one_worker_makes_every_worker_not_ready(
+    tmp_path: Path, small_disk: Path
+) -> None:
+    """One failed registry write reaches one of two workers; `/readyz`, answered by whichever
+    worker a new connection lands on, must say not-ready from all of them."""
+    url = created(f"sqlite:///{small_disk / 'registry.db'}")
+    admin = admin_key(url)
+    with running_service(tmp_path, "--workers", "2", DEPICTION_DATABASE_URL=url) as base:
+        fill(small_disk)
+        with httpx.Client(base_url=base) as client:
+            added = client.post("/v1/admin/optout", json={"name": "Lei Jun"}, headers=admin)
+        assert error_of(added) == (503, "database_unavailable")
+        answers = []
+        for _ in range(20):
+            with httpx.Client(base_url=base) as fresh:  # a new connection, any worker
+                answers.append(fresh.get("/readyz"))
+        assert [answer.status_code for answer in answers] == [503] * len(answers)
+        assert {error_of(answer) for answer in answers} == {(503, "not_ready")}
+        assert all("registry" in answer.text for answer in answers)

@@ -61,7 +61,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     """Build the app; the engine loads once, when the app starts."""
     settings = config or ServiceConfig.from_env()
     metrics = ServiceMetrics()
-    faults = Faults(metrics.write_failures)
+    faults = Faults(metrics)
     state: dict[str, Any] = {"faults": faults}
 
     @asynccontextmanager

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import os
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -41,11 +48,30 @@ class ServiceMetrics:
             "decision_log.", ["component"], registry=self.registry,
         )  # fmt: skip
 
+        self.last_write_failure = Gauge(
+            "depiction_last_write_failure_timestamp_seconds",
+            "When a write last failed, by component (the latest of every worker).",
+            ["component"], registry=self.registry, multiprocess_mode="max",
+        )  # fmt: skip
+
     def exposition(self) -> bytes:
         """The text a scrape gets: every worker's values when `serve --workers N` (N > 1)
         set the multiprocess folder, else this process's."""
+        return generate_latest(self._merged())
+
+    def last_write_failures(self) -> dict[str, float]:
+        """Unix time of the latest failed write per component, in any worker: `/readyz` is
+        answered by one worker, but a full disk fails every worker's writes."""
+        return {
+            sample.labels["component"]: sample.value
+            for family in self._merged().collect()
+            if family.name == "depiction_last_write_failure_timestamp_seconds"
+            for sample in family.samples
+        }
+
+    def _merged(self) -> CollectorRegistry:
         if not os.environ.get(MULTIPROCESS_DIR):
-            return generate_latest(self.registry)
+            return self.registry
         merged = CollectorRegistry()
         multiprocess.MultiProcessCollector(merged)  # type: ignore[no-untyped-call]
-        return generate_latest(merged)
+        return merged
