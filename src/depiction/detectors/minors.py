@@ -38,16 +38,18 @@ _NOT_A_PERSON = (
     r"(?!\s*(?:whisk(?:e)?y|scotch|bourbon|wine|rum|cognac|cheese|tree|oak|house|building|car"
     r"|company|bottle|cask|temple|church|castle|bridge|cat|dog|horse|tortoise|painting)s?\b)"
 )
-# "who is 11", "canonically 11": a bare number said of a person, unless a unit follows.
+# "who is 11", "she's 11", "she looks 11", "canonically 11": a bare number said of a person,
+# unless a unit follows ("she's 5 feet tall").
 _NOT_A_UNIT = (
-    r"(?!\s*(?:%|feet|foot|ft|inch|inches|cm|m|meters?|metres?|kg|lbs?|pounds|times|of|out))"
+    r"(?!\s*(?:%|['’\"]|feet|foot|ft|inch|inches|cm|m|meters?|metres?|kg|lbs?|pounds|times|of|out))"
 )
 _AGE_PATTERNS = (
     re.compile(
         rf"\b(?P<age>{_EN_NUMBER})(?:\s|-)*(?:years?|yrs?)(?:\s|-)*old\b{_NOT_A_PERSON}"
         rf"|\b(?P<age2>{_EN_NUMBER})\s*(?:yo|y/o|y\.o\.?)(?=\W|$)"
         rf"|\baged?\s*:?\s*(?P<age3>\d{{1,2}})\b"
-        rf"|\b(?:(?:who|she|he|they)\s+(?:is|are|was|were)|canonically)\s+(?:only\s+|just\s+)?"
+        rf"|\b(?:(?:who|she|he|they)\s+(?:is|are|was|were)|(?:she|he)['’]?s|(?:she|he)\s+looks"
+        rf"|canonically)\s+(?:only\s+|just\s+)?"
         rf"(?P<age4>{_EN_NUMBER})\b{_NOT_A_UNIT}"
     ),
     re.compile(r"(?P<age>\d{1,2}|[一二两三四五六七八九十]{1,3})\s*周?[岁歳](?!月)"),
@@ -102,9 +104,20 @@ class StatedAges:
         return self._values[max(prefixes, key=len)] if prefixes else None
 
     def _duration(self, folded: str, start: int, end: int) -> bool:
+        """A word before or after the age that makes it a duration; whole words only, so
+        "se" (Hindi "from") does not veto "12 anos sexy", nor "fa" (Italian "ago") "12 fare"."""
         head = " " + " ".join(folded[:start].split())
-        tail = " ".join(folded[end:].split())
-        return head.endswith(self._not_before) or tail.startswith(self._not_after)
+        tail = " ".join(folded[end:].split()) + " "
+        return head.endswith(self._not_before) or any(
+            tail.startswith(word) and (_unspaced(word) or not tail[len(word)].isalnum())
+            for word in self._not_after
+        )
+
+
+def _unspaced(word: str) -> bool:
+    """A word of a script written without spaces or with particles attached (Han, kana,
+    Hangul), which ends where it ends: "12歳前", "12살 전에"."""
+    return ord(word[-1]) >= 0x3000
 
 
 def _alternatives(words: list[str], fold: Callable[[str], str], *, bounded: bool = True) -> str:
