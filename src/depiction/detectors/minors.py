@@ -67,34 +67,34 @@ class StatedAges:
     """Ages stated the way the language files (``data/languages``) say, in every language at
     once: a number (digits in any script, or a number word) and a unit ("12 años", "열두 살",
     "12-летняя"), a word before a number ("عمرها 12"), or one word ("quattordicenne"). A number
-    of years that is a duration ("hace 12 años", "12 лет назад") is not an age."""
+    of years that is a duration ("hace 12 años", "12 лет назад") is not an age: a language's
+    duration words veto only what that language's words found, so Portuguese "há" (ago) does
+    not veto Italian "ha 15 anni" (is 15), but does veto "há 12 anos", which Spanish
+    "anos" also finds."""
 
     def __init__(self, normalizer: Normalizer, words: list[AgeWords]) -> None:
         fold = normalizer.fold_term
         self._values = {fold(w): v for data in words for w, v in data.numbers.items()}
         self._values |= {fold(w.rstrip("*")): v for data in words for w, v in data.ages.items()}
         number = _alternatives([*self._values], fold, bounded=False) + r"|\d{1,2}"
-        units = _alternatives([u for data in words for u in data.units], fold)
-        before = _alternatives([b for data in words for b in data.before], fold)
-        ages = _alternatives([a for data in words for a in data.ages], fold)
-        self._pattern = re.compile(
-            rf"(?<![\w.,])(?P<age>{number})[\s-]*(?:{units})"
-            rf"|(?<!\w)(?:{before})\s*:?\s*(?P<age2>\d{{1,2}})(?!\d)"
-            rf"|(?<!\w)(?P<age3>{ages})"
-        )
-        self._not_before = tuple(" " + fold(w) for data in words for w in data.not_before)
-        self._not_after = tuple(fold(w) for data in words for w in data.not_after)
+        self._languages = [_LanguageAges(data, number, fold) for data in words]
 
     def find(self, folded: str) -> list[tuple[int, int, int]]:
         """(start, end, age) of each stated age in a folded text."""
-        found = []
-        for match in self._pattern.finditer(folded):
-            token = " ".join(re.split(r"[\s-]+", next(v for v in match.groupdict().values() if v)))
-            age = int(token) if token.isdigit() else self._value(token)
-            if age is None or self._duration(folded, match.start(), match.end()):
-                continue
-            found.append((match.start(), match.end(), age))
-        return found
+        found: dict[tuple[int, int], int] = {}
+        vetoed: set[tuple[int, int]] = set()
+        for language in self._languages:
+            for match in language.pattern.finditer(folded):
+                span = match.span()
+                token = " ".join(
+                    re.split(r"[\s-]+", next(v for v in match.groupdict().values() if v))
+                )
+                age = int(token) if token.isdigit() else self._value(token)
+                if language.duration(folded, *span):
+                    vetoed.add(span)
+                elif age is not None:
+                    found[span] = age
+        return sorted((*span, age) for span, age in found.items() if span not in vetoed)
 
     def _value(self, token: str) -> int | None:
         """A number word's value; a one-word age ("двенадцатилетняя") by its longest prefix."""
@@ -103,7 +103,23 @@ class StatedAges:
         prefixes = [word for word in self._values if token.startswith(word)]
         return self._values[max(prefixes, key=len)] if prefixes else None
 
-    def _duration(self, folded: str, start: int, end: int) -> bool:
+
+class _LanguageAges:
+    """One language's ways of stating an age, and its words that make one a duration."""
+
+    def __init__(self, data: AgeWords, number: str, fold: Callable[[str], str]) -> None:
+        units = _alternatives(data.units, fold)
+        before = _alternatives(data.before, fold)
+        ages = _alternatives([*data.ages], fold)
+        self.pattern = re.compile(
+            rf"(?<![\w.,])(?P<age>{number})[\s-]*(?:{units})"
+            rf"|(?<!\w)(?:{before})\s*:?\s*(?P<age2>\d{{1,2}})(?!\d)"
+            rf"|(?<!\w)(?P<age3>{ages})"
+        )
+        self._not_before = tuple(" " + fold(w) for w in data.not_before)
+        self._not_after = tuple(fold(w) for w in data.not_after)
+
+    def duration(self, folded: str, start: int, end: int) -> bool:
         """A word before or after the age that makes it a duration; whole words only, so
         "se" (Hindi "from") does not veto "12 anos sexy", nor "fa" (Italian "ago") "12 fare"."""
         head = " " + " ".join(folded[:start].split())
