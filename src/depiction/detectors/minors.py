@@ -77,24 +77,28 @@ class StatedAges:
         self._values = {fold(w): v for data in words for w, v in data.numbers.items()}
         self._values |= {fold(w.rstrip("*")): v for data in words for w, v in data.ages.items()}
         number = _alternatives([*self._values], fold, bounded=False) + r"|\d{1,2}"
+        self._pattern = _age_pattern(number, words, fold)
         self._languages = [_LanguageAges(data, number, fold) for data in words]
 
     def find(self, folded: str) -> list[tuple[int, int, int]]:
-        """(start, end, age) of each stated age in a folded text."""
-        found: dict[tuple[int, int], int] = {}
-        vetoed: set[tuple[int, int]] = set()
-        for language in self._languages:
-            for match in language.pattern.finditer(folded):
-                span = match.span()
-                token = " ".join(
-                    re.split(r"[\s-]+", next(v for v in match.groupdict().values() if v))
-                )
-                age = int(token) if token.isdigit() else self._value(token)
-                if language.duration(folded, *span):
-                    vetoed.add(span)
-                elif age is not None:
-                    found[span] = age
-        return sorted((*span, age) for span, age in found.items() if span not in vetoed)
+        """(start, end, age) of each stated age in a folded text: one pattern of every
+        language finds them; the duration words of the languages whose own words make up
+        the match (all languages when it mixes them) may veto each."""
+        found = []
+        for match in self._pattern.finditer(folded):
+            token = " ".join(re.split(r"[\s-]+", next(v for v in match.groupdict().values() if v)))
+            age = int(token) if token.isdigit() else self._value(token)
+            if age is None:
+                continue
+            span = match.span()
+            owners = [
+                language
+                for language in self._languages
+                if language.pattern.fullmatch(folded, *span)
+            ] or self._languages
+            if not any(language.duration(folded, *span) for language in owners):
+                found.append((*span, age))
+        return found
 
     def _value(self, token: str) -> int | None:
         """A number word's value; a one-word age ("двенадцатилетняя") by its longest prefix."""
@@ -108,14 +112,7 @@ class _LanguageAges:
     """One language's ways of stating an age, and its words that make one a duration."""
 
     def __init__(self, data: AgeWords, number: str, fold: Callable[[str], str]) -> None:
-        units = _alternatives(data.units, fold)
-        before = _alternatives(data.before, fold)
-        ages = _alternatives([*data.ages], fold)
-        self.pattern = re.compile(
-            rf"(?<![\w.,])(?P<age>{number})[\s-]*(?:{units})"
-            rf"|(?<!\w)(?:{before})\s*:?\s*(?P<age2>\d{{1,2}})(?!\d)"
-            rf"|(?<!\w)(?P<age3>{ages})"
-        )
+        self.pattern = _age_pattern(number, [data], fold)
         self._not_before = tuple(" " + fold(w) for w in data.not_before)
         self._not_after = tuple(fold(w) for w in data.not_after)
 
@@ -128,6 +125,18 @@ class _LanguageAges:
             tail.startswith(word) and (_unspaced(word) or not tail[len(word)].isalnum())
             for word in self._not_after
         )
+
+
+def _age_pattern(number: str, words: list[AgeWords], fold: Callable[[str], str]) -> re.Pattern[str]:
+    """A number and a unit, a word and a number, or a one-word age, in these languages."""
+    units = _alternatives([u for data in words for u in data.units], fold)
+    before = _alternatives([b for data in words for b in data.before], fold)
+    ages = _alternatives([a for data in words for a in data.ages], fold)
+    return re.compile(
+        rf"(?<![\w.,])(?P<age>{number})[\s-]*(?:{units})"
+        rf"|(?<!\w)(?:{before})\s*:?\s*(?P<age2>\d{{1,2}})(?!\d)"
+        rf"|(?<!\w)(?P<age3>{ages})"
+    )
 
 
 def _unspaced(word: str) -> bool:
