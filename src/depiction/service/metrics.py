@@ -47,7 +47,6 @@ class ServiceMetrics:
             "depiction_write_failures", "Failed writes (a full disk) by component: registry, "
             "decision_log.", ["component"], registry=self.registry,
         )  # fmt: skip
-
         self.last_write_failure = Gauge(
             "depiction_last_write_failure_timestamp_seconds",
             "When a write last failed, by component (the latest of every worker).",
