@@ -13,8 +13,8 @@ learn to tell apart harms refused either way.
 
 Thresholds come from out-of-fold scores on the training writers alone, each writer's lines
 scored by heads fitted without that writer (`WRITER_FOLDS` folds of whole writers, so they
-are set for writers the model has never seen): the largest shared per-category budget at which all categories together refuse at most
-`UNION_BUDGET` of benign lines. Each category's gate (the n-gram score at which the embedding
+are set for writers the model has never seen): the largest shared per-category budget at
+which all categories together refuse at most `UNION_BUDGET` of benign lines. Each category's gate (the n-gram score at which the embedding
 is computed) keeps `GATE_RECALL` of the out-of-fold lines the category fires on. The
 held-out writers (``h*``) are read only to report figures and to write
 ``data/benchmarks/corpus_holdout.jsonl`` for ``depiction eval corpus-holdout``.
