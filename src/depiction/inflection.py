@@ -19,8 +19,8 @@ class Inflections:
     """Strips endings and clitics; immutable, so one instance serves every thread."""
 
     def __init__(self, prefixes: list[str], suffixes: list[str]) -> None:
-        self._prefixes = sorted(prefixes, key=len, reverse=True)
-        self._suffixes = sorted(suffixes, key=len, reverse=True)
+        self._prefixes = _by_length(prefixes)
+        self._suffixes = _by_length(suffixes)
 
     @classmethod
     def shipped(cls) -> Inflections:
@@ -29,13 +29,13 @@ class Inflections:
     def word(self, word: str) -> tuple[int, int]:
         """The [start, end) of `word` left once its clitic and ending are cut."""
         start, end = 0, len(word)
-        for prefix in self._prefixes:
-            if word.startswith(prefix) and end - len(prefix) >= MIN_STEM:
-                start = len(prefix)
+        for length, prefixes in self._prefixes:
+            if end - length >= MIN_STEM and word[:length] in prefixes:
+                start = length
                 break
-        for suffix in self._suffixes:
-            if word.endswith(suffix) and end - len(suffix) - start >= MIN_STEM:
-                end -= len(suffix)
+        for length, suffixes in self._suffixes:
+            if end - length - start >= MIN_STEM and word[end - length :] in suffixes:
+                end -= length
                 break
         return start, end
 
@@ -59,3 +59,10 @@ class Inflections:
             origin.extend(words.origin[position + start : position + end])
             position += len(word) + 1
         return MappedText("".join(chars), tuple(origin))
+
+
+def _by_length(affixes: list[str]) -> tuple[tuple[int, frozenset[str]], ...]:
+    """Affixes grouped by length, longest first: the longest that fits is cut, found with one
+    set lookup per length rather than a comparison per affix."""
+    lengths = sorted({len(a) for a in affixes if a}, reverse=True)
+    return tuple((n, frozenset(a for a in affixes if len(a) == n)) for n in lengths)

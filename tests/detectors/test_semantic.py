@@ -183,12 +183,24 @@ def test_policy_params_override_a_threshold(tmp_path: Path) -> None:
         ("{semantic_threshold_sexual: 0}", "must be a number between 0 and 1"),
         ("{semantic_threshold_sexual: true}", "must be a number between 0 and 1"),
         ("{semantic_threshold_sexual: high}", "must be a number between 0 and 1"),
+        ("{semantic_gated: 1}", "semantic_gated must be true or false"),
     ],
 )
 def test_bad_threshold_params_fail_at_load(tmp_path: Path, params: str, message: str) -> None:
     with pytest.raises(PolicyError, match=message) as raised:
         load_policy(_policy(tmp_path, params))
     assert "semantic.yaml:4: params for detector 'semantic'" in str(raised.value)
+
+
+def test_gated_it_reads_only_prompts_the_learned_ngrams_flag(tmp_path: Path) -> None:
+    engine = Engine.from_policy(_policy(tmp_path, "{semantic_gated: true}"))
+    detector = next(d for d in engine.detectors if isinstance(d, SemanticDetector))
+    misses = detector.embedder.misses
+    # The rule could always use the signal, so only the gate keeps the detector from running.
+    assert engine.check("an ink drawing of a heron standing in reeds").action == "allow"
+    assert detector.embedder.misses == misses
+    decision = engine.check("a body on the tiles with its intestines spilled out")  # unseen here
+    assert decision.action == "refuse" and detector.embedder.misses == misses + 1
 
 
 def test_on_demand_detector_only_enabled_when_a_rule_names_it() -> None:

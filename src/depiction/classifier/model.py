@@ -20,6 +20,8 @@ files are what the corpus produces.
 from __future__ import annotations
 
 import io
+import threading
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -36,6 +38,8 @@ category keeps its highest score. (Scoring clause by clause as well was tried: i
 more held-out harms but doubled over-refusal, since thresholds are set on whole prompts.)"""
 
 _EPSILON = 1e-7
+SCORES_CACHE = 64
+"""Recent prompts' n-gram scores: the learned and semantic detectors both ask for them."""
 
 
 class Category(BaseModel):
@@ -97,6 +101,17 @@ class HarmClassifier:
         self._confirm_bias = np.array(
             [c.confirm_bias for c in card.categories.values()], dtype=np.float32
         )
+        self._gates = np.array([c.gate for c in card.categories.values()], dtype=np.float32)
+        self._probabilities = lru_cache(maxsize=SCORES_CACHE)(self._uncached_probabilities)
+
+    @classmethod
+    def shared(cls) -> HarmClassifier:
+        """The shipped model, loaded once per process (its weights take tens of megabytes)."""
+        global _SHARED
+        with _SHARED_LOCK:
+            if _SHARED is None:
+                _SHARED = cls.load()
+            return _SHARED
 
     @classmethod
     def load(cls) -> HarmClassifier:
@@ -133,14 +148,28 @@ class HarmClassifier:
     def scores(self, text: str, mode: str) -> dict[str, float]:
         """Each category's probability for the normalized `words` view: the highest over the
         whole text and, for a long prompt, its windows."""
+        probabilities = self._probabilities(text, mode)
+        return {name: float(p) for name, p in zip(self.categories, probabilities, strict=True)}
+
+    def flags(self, text: str, mode: str) -> bool:
+        """Whether any category's n-gram probability passes its gate: the prompts whose
+        embedding the learned detector computes."""
+        return bool((self._probabilities(text, mode) >= self._gates).any())
+
+    def _uncached_probabilities(self, text: str, mode: str) -> NDArray[np.float32]:
         logits = self._logits(text, mode)
         if len(text) > WINDOW:
             for start in range(0, len(text) - WINDOW // 2, WINDOW // 2):
                 logits = np.maximum(logits, self._logits(text[start : start + WINDOW], mode))
-        probabilities = 1.0 / (1.0 + np.exp(-logits))
-        return {name: float(p) for name, p in zip(self.categories, probabilities, strict=True)}
+        probabilities = (1.0 / (1.0 + np.exp(-logits))).astype(np.float32, copy=False)
+        probabilities.setflags(write=False)  # shared by every caller of the cache
+        return probabilities
 
     def _logits(self, text: str, mode: str) -> NDArray[np.float32]:
         found = buckets(text, mode, self.card.bits)
         summed: NDArray[np.float32] = self._weights[found].sum(axis=0)
         return summed / np.float32(np.sqrt(len(found))) + self._bias
+
+
+_SHARED: HarmClassifier | None = None
+_SHARED_LOCK = threading.Lock()

@@ -5,4 +5,10 @@ from depiction.detectors.lexicon import LexiconDetector
 
 class FraudDetector(LexiconDetector):
     name = "fraud"
-    signals = ("official_document", "signature", "forgery_intent", "make_believe")
+    signals = (
+        "official_document",
+        "signature",
+        "forgery_intent",
+        "make_believe",
+        "forgery_exposed",
+    )

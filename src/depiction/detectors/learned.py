@@ -55,7 +55,7 @@ class LearnedDetector(Detector):
         thresholds_from_params(params)
 
     def load(self, context: LoadContext) -> None:
-        self._model = HarmClassifier.load()
+        self._model = HarmClassifier.shared()
         self._thresholds = self._model.thresholds() | thresholds_from_params(context.params)
         self._gates = self._model.gates()
         self._embedder = shared_embedder()

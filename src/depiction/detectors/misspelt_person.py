@@ -8,7 +8,9 @@ must be exact, since short words (and romanised Chinese syllables: "gang bang" i
 per word from "Yang Yang") are near too many names. Both words are needed, so one word that
 resembles a surname never names anyone. The detector is on demand:
 the engine runs it only when a real person's name could change the decision (a sexual or
-violent request), so ordinary prompts never pay for the comparison.
+violent request), so ordinary prompts never pay for the comparison. Words one edit apart share a
+word with one letter deleted, so each prompt word finds its candidate names through an index of
+those deletions (a few dictionary lookups) rather than by comparing it with every name.
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ class MisspeltPersonDetector(Detector):
     on_demand = True
 
     def __init__(self) -> None:
-        self._by_length: dict[tuple[int, int], list[_Name]] = defaultdict(list)
+        self._names: list[_Name] = []
+        self._firsts = _Words()
+        self._lasts = _Words()
 
     def load(self, context: LoadContext) -> None:
         for person in gazetteer(context):
@@ -58,15 +62,21 @@ class MisspeltPersonDetector(Detector):
                 if len(words) >= 2 and all(_WORD.fullmatch(w) for w in (words[0], words[-1])):
                     first, last = words[0], words[-1]
                     if min(len(first), len(last)) >= MIN_WORD:
-                        self._by_length[len(first), len(last)].append(_Name(first, last, person))
+                        self._firsts.add(first, len(self._names))
+                        self._lasts.add(last, len(self._names))
+                        self._names.append(_Name(first, last, person))
 
     def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
         words = [m for m in _WORD.finditer(text.words.text) if len(m.group()) >= MIN_WORD - 1]
+        firsts = {w.group(): self._firsts.near(w.group()) for w in words}
+        lasts = {w.group(): self._lasts.near(w.group()) for w in words}
         found = []
         for left, right in pairwise(words):
             if text.words.text[left.end() : right.start()].strip():
                 continue  # not adjacent: punctuation or a digit in between
-            name = self._closest(left.group(), right.group())
+            name = self._closest(
+                left.group(), right.group(), firsts[left.group()] & lasts[right.group()]
+            )
             if name is not None:
                 found.append(
                     Signal(
@@ -82,16 +92,37 @@ class MisspeltPersonDetector(Detector):
                 )
         return found
 
-    def _closest(self, first: str, last: str) -> _Name | None:
-        """The name both words are at most one edit from (and not both exactly)."""
-        for first_length in range(len(first) - 1, len(first) + 2):
-            for last_length in range(len(last) - 1, len(last) + 2):
-                for name in self._by_length.get((first_length, last_length), ()):
-                    if (name.first, name.last) == (first, last):
-                        continue
-                    if _close(first, name.first) and _close(last, name.last):
-                        return name
+    def _closest(self, first: str, last: str, candidates: set[int]) -> _Name | None:
+        """The first-loaded name both words are near (and not both exactly)."""
+        for index in sorted(candidates):
+            name = self._names[index]
+            if (name.first, name.last) != (first, last):
+                return name
         return None
+
+
+class _Words:
+    """One side of the names (first or last words), indexed by their one-letter deletions."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, set[int]] = defaultdict(set)
+        self._by_deletion: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, word: str, name: int) -> None:
+        self._names[word].add(name)
+        for variant in _deletions(word):
+            self._by_deletion[variant].add(word)
+
+    def near(self, word: str) -> set[int]:
+        """The names with a word at most one edit from `word` (by `_close`)."""
+        candidates = set().union(*(self._by_deletion.get(v, ()) for v in _deletions(word)))
+        return {n for match in candidates if _close(word, match) for n in self._names[match]}
+
+
+def _deletions(word: str) -> set[str]:
+    """The word and every word one deletion from it: two words one edit apart (substitution,
+    insertion, deletion or a swap of neighbours) always share one of these."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def _close(word: str, target: str) -> bool:

@@ -9,8 +9,11 @@ or lower a threshold with ``params: {semantic_threshold_<kind>: 0.8}``.
 
 Heads are trained by ``scripts/train_heads.py`` on ``data/semantic/phrases.jsonl``. The
 detector is optional (``pip install 'depiction[semantic]'``) and on-demand: it runs only when
-its signals could change the decision's action, since one embedding costs tens of
-milliseconds where the term lists cost a fraction of one.
+its signals could change the decision's action, since one embedding costs tens of milliseconds
+where the term lists cost a fraction of one. With ``params: {semantic_gated: true}`` (the
+shipped policy) it also runs only on prompts the learned classifier's n-gram stage flags
+(`HarmClassifier.flags`), whose embedding the learned detector computes anyway, so it costs
+no embedding of its own (docs/multilingual.md#speed).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from depiction.classifier.model import HarmClassifier
 from depiction.decision import Signal
 from depiction.detectors.base import Detector, LoadContext, threshold_params
 from depiction.errors import DataError
@@ -48,6 +52,7 @@ KINDS = (
 )
 PREFIX = "semantic."
 THRESHOLD_PARAM = "semantic_threshold_"
+GATED_PARAM = "semantic_gated"
 MAX_TOKENS = 32
 """Longer prompts are embedded by their first 32 tokens (the dev set's longest prompt has 31,
 its median 16): an embedding costs about 2.5 ms a token on one core, and a prompt's subject
@@ -224,6 +229,7 @@ class SemanticDetector(Detector):
         self._weights: NDArray[np.float32] = np.zeros((0, 0), dtype=np.float32)
         self._bias: NDArray[np.float32] = np.zeros(0, dtype=np.float32)
         self._thresholds: NDArray[np.float32] = np.zeros(0, dtype=np.float32)
+        self._classifier: HarmClassifier | None = None
 
     @classmethod
     def unavailable(cls) -> str | None:
@@ -232,6 +238,8 @@ class SemanticDetector(Detector):
     @classmethod
     def check_params(cls, params: Mapping[str, bool | int | float | str]) -> None:
         thresholds_from_params(params)
+        if not isinstance(params.get(GATED_PARAM, False), bool):
+            raise ValueError(f"{GATED_PARAM} must be true or false")
 
     def load(self, context: LoadContext) -> None:
         heads = read_heads()
@@ -250,6 +258,8 @@ class SemanticDetector(Detector):
             [overrides.get(k, heads.heads[k].threshold) for k in KINDS], dtype=np.float32
         )
         self._embedder = shared_embedder()
+        if context.params.get(GATED_PARAM, False):
+            self._classifier = HarmClassifier.shared()
 
     @property
     def embedder(self) -> Embedder:
@@ -265,6 +275,8 @@ class SemanticDetector(Detector):
         return {kind: float(p) for kind, p in zip(KINDS, probabilities, strict=True)}
 
     def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
+        if self._classifier and not self._classifier.flags(text.words.text, request.mode):
+            return []
         return [
             Signal(
                 kind=PREFIX + kind,
