@@ -12,6 +12,7 @@ data/languages wins when it is among fastText's three best guesses, weighted by 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -26,24 +27,20 @@ UNDETERMINED = "und"
 
 
 def _script_language(text: str) -> str | None:
-    han = kana = hangul = latin = 0
-    for char in text:
-        code = ord(char)
-        if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
-            hangul += 1
-        elif 0x3040 <= code <= 0x30FF:
-            kana += 1
-        elif 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF:
-            han += 1
-        elif char.isascii() and char.isalpha():
-            latin += 1
-    if hangul:
+    if _HANGUL.search(text):
         return "ko"
-    if kana:
+    if _KANA.search(text):
         return "ja"
-    if han and han * 3 >= latin:
+    han = len(_HAN.findall(text))
+    if han and han * 3 >= len(_LATIN.findall(text)):
         return "zh"
     return None
+
+
+_HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_KANA = re.compile("[\u3040-\u30ff]")
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile("[A-Za-z]")
 
 
 class LanguageIdentifier:

@@ -9,6 +9,7 @@ of the original character it came from, so explanations can quote the user's own
 from __future__ import annotations
 
 import re
+import string
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -192,17 +193,22 @@ class Normalizer:
     def _fold(self, text: str) -> MappedText:
         if text.isascii():  # the common case: lower-casing is the whole fold
             return MappedText(text.lower(), tuple(range(len(text))))
-        chars: list[str] = []
-        origin: list[int] = []
-        for index, char in enumerate(text):
-            if char.isascii():
-                folded = char.lower()
-            else:
+        table: dict[int, str] = {}
+        for char in set(text):
+            if not char.isascii():
                 cached = self._cache.get(char)
-                folded = cached if cached is not None else self._fold_char(char)
-            chars.append(folded)
-            origin.extend([index] * len(folded))
-        folded_text = "".join(chars)
+                table[ord(char)] = cached if cached is not None else self._fold_char(char)
+        if all(len(folded) == 1 for folded in table.values()):  # one character each: no map
+            folded_text = text.translate(table | _ASCII_LOWER)
+            origin = list(range(len(text)))
+        else:
+            chars: list[str] = []
+            origin = []
+            for index, char in enumerate(text):
+                folded = table.get(ord(char), char.lower())
+                chars.append(folded)
+                origin.extend([index] * len(folded))
+            folded_text = "".join(chars)
         if "\u094d" in folded_text:
             return _fold_nasals(folded_text, origin)
         return MappedText(folded_text, tuple(origin))
@@ -218,6 +224,9 @@ class Normalizer:
             folded = "".join(self._t2s.get(c, c) for c in folded)
         self._cache[char] = folded
         return folded
+
+
+_ASCII_LOWER = {ord(c): c.lower() for c in string.ascii_uppercase}
 
 
 def _fold_nasals(text: str, origin: list[int]) -> MappedText:
