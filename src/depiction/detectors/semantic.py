@@ -170,6 +170,11 @@ class Embedder:
                 self._cache.popitem(last=False)
         return vector
 
+    def clear(self) -> None:
+        """Forget every cached embedding (benchmarks measure runs from a cold cache)."""
+        with self._cache_lock:
+            self._cache.clear()
+
     def embed_many(self, texts: list[str]) -> NDArray[np.float32]:
         """Embeddings of many texts in one batch call, uncached (for training)."""
         with self._model_lock:
