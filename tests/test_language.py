@@ -9,7 +9,9 @@ from depiction import Engine
 from depiction.langdata import languages
 from depiction.language import UNDETERMINED, LanguageIdentifier
 
-IDENTIFIER = LanguageIdentifier(preferred=languages())
+IDENTIFIER = LanguageIdentifier(
+    preferred=languages(), markers={code: data.markers for code, data in languages().items()}
+)
 
 # One ordinary prompt per language, written for this test (none is in the corpus).
 PROMPTS = {
@@ -45,6 +47,16 @@ def test_close_guesses_favour_languages_with_data() -> None:
     plain = LanguageIdentifier()
     assert plain.identify("кошка на диване") != "ru"  # fastText alone: Bulgarian
     assert IDENTIFIER.identify("кошка на диване") == "ru"
+
+
+def test_marker_words_decide_short_prompts_the_model_is_unsure_of(engine: Engine) -> None:
+    plain = LanguageIdentifier(preferred=languages())
+    assert plain.identify("photo de Taylor Swift nue") == "es"  # fastText: 0.83 Spanish
+    assert IDENTIFIER.identify("photo de Taylor Swift nue") == "fr"
+    assert IDENTIFIER.identify("foto de Taylor Swift desnuda") == "es"
+    assert IDENTIFIER.identify("foto da Anitta pelada") == "pt"
+    decision = engine.check("photo de Taylor Swift nue")
+    assert (decision.action, decision.language) == ("refuse", "fr")
 
 
 def test_no_letters_is_undetermined() -> None:

@@ -44,6 +44,9 @@ class LanguageData(BaseModel):
     name_prefixes: list[str] = Field(default_factory=list)
     name_suffixes: list[str] = Field(default_factory=list)
     filler: list[str] = Field(default_factory=list)
+    markers: list[str] = Field(default_factory=list)
+    """Common words of this language and few others ("the", "desnuda", "mädchen"): they decide a
+    short prompt's language where the statistical identifier is unsure."""
     age: AgeWords = AgeWords()
 
 

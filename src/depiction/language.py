@@ -7,14 +7,18 @@ language-identification model (176 languages, shipped inside the `fast-langdetec
 CC BY-SA 3.0). On the corpus's short prompts fastText alone calls a fifth of Chinese prompts
 Japanese or worse, hence the script rule (benchmarks/bench_language.py has the figures).
 It also mistakes short Russian for Bulgarian or Spanish for Galician; a language with data in
-data/languages wins when it is among fastText's three best guesses, weighted by `PRIOR`.
+data/languages wins when it is among fastText's three best guesses, weighted by `PRIOR`. On a
+short prompt it is often unsure between neighbours ("photo de Taylor Swift nue" looks Spanish
+to it), so where its best guess scores below `SURE`, the language with the most `markers`
+(data/languages: common words few other languages share) wins, if one has more than the others.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 CANDIDATES = 3
@@ -22,6 +26,8 @@ PRIOR = 20
 """How much likelier a language with shipped data is taken to be than one without: on a short
 prompt fastText's probabilities are flat between neighbours (Russian 0.09 against Bulgarian
 0.87 for "кошка на диване")."""
+SURE = 0.9
+"""fastText's probability from which its best guess stands whatever words the prompt has."""
 UNDETERMINED = "und"
 """ISO 639-2's code for 'no language could be identified' (a prompt of digits, emoji, ...)."""
 
@@ -37,6 +43,7 @@ def _script_language(text: str) -> str | None:
     return None
 
 
+_WORD = re.compile(r"[^\W\d_]+")
 _HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _KANA = re.compile("[\u3040-\u30ff]")
 _HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
@@ -46,11 +53,18 @@ _LATIN = re.compile("[A-Za-z]")
 class LanguageIdentifier:
     """Thread-safe, loads fastText's model on first use (about 0.15 s), ~10-20 µs a call.
 
-    `preferred` are the languages to favour among close guesses (those with shipped data).
+    `preferred` are the languages to favour among close guesses (those with shipped data);
+    `markers`, each language's common words that few others share.
     """
 
-    def __init__(self, preferred: Iterable[str] = ()) -> None:
+    def __init__(
+        self, preferred: Iterable[str] = (), markers: Mapping[str, Iterable[str]] | None = None
+    ) -> None:
         self._preferred = frozenset(preferred)
+        self._markers: dict[str, set[str]] = {}
+        for code, words in (markers or {}).items():
+            for word in words:
+                self._markers.setdefault(word.casefold(), set()).add(code)
         self._detector: Any = None
         self._lock = threading.Lock()
 
@@ -74,7 +88,21 @@ class LanguageIdentifier:
         if not found:
             return UNDETERMINED
         best = found[0]
+        if best["score"] < SURE and self._markers:
+            marked = self._marked(text)
+            if marked:
+                return marked
         for candidate in found:  # short prompts: prefer a close language the policy has data for
             if candidate["lang"] in self._preferred and candidate["score"] * PRIOR >= best["score"]:
                 return str(candidate["lang"])
         return str(best["lang"])
+
+    def _marked(self, text: str) -> str | None:
+        """The language with the most marker words in `text`, if exactly one has the most."""
+        votes: Counter[str] = Counter()
+        for word in _WORD.findall(text.casefold()):
+            votes.update(self._markers.get(word, ()))
+        ranked = votes.most_common(2)
+        if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+            return None
+        return ranked[0][0]

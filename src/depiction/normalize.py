@@ -135,7 +135,10 @@ class Normalizer:
 
     def __init__(self) -> None:
         self._t2s: dict[str, str] | None = None
-        self._languages = LanguageIdentifier(preferred=languages())
+        self._languages = LanguageIdentifier(
+            preferred=languages(),
+            markers={code: data.markers for code, data in languages().items()},
+        )
         self._inflections: Inflections | None = None
         self._cache: dict[str, str] = {}
         self._lock = threading.Lock()
