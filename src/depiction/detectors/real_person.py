@@ -2,7 +2,9 @@
 
 Naming a real person is not a harm by itself (the policy allows satire, news and fan art);
 the signal exists so the policy can refuse harmful *combinations*, such as sexual content
-or fabricated arrest photos of an identifiable person.
+or fabricated arrest photos of an identifiable person. An artist of the gazetteer (domain
+``arts``) named as a style ("a nude in the style of Picasso", "estilo Dalí") is not depicted,
+so gives no signal here; the artists detector reports the style.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from depiction.decision import Signal
+from depiction.detectors.artists import is_style_reference
 from depiction.detectors.base import Detector, LoadContext
 from depiction.errors import DataError
 from depiction.matching import TermMatcher
@@ -23,6 +26,8 @@ from depiction.request import Request
 # People who died before this year are depicted as history (Caesar's assassination, Lincoln);
 # the living and the recently dead, whose families are alive, get the protective signal.
 HISTORICAL_BEFORE = 1950
+ARTISTS = "arts"
+"""The gazetteer domain of painters, sculptors and other artists whose names are styles."""
 _COLUMNS = ["id", "name", "zh", "aliases", "born", "died", "domain"]
 
 
@@ -34,6 +39,7 @@ class Person:
     name: str
     names: tuple[str, ...]
     died: int | None
+    domain: str = ""
 
     @property
     def kind(self) -> str:
@@ -67,10 +73,10 @@ def _read_tsv(name: str, text: str) -> list[Person]:
     for line, row in enumerate(rows, start=2):
         if len(row) != len(_COLUMNS):
             raise DataError(f"{name} line {line}: expected 7 columns, got {len(row)}")
-        ident, display, zh, aliases, _born, died, _domain = row
+        ident, display, zh, aliases, _born, died, domain = row
         names = tuple(n for n in (display, zh, *aliases.split("|")) if n.strip())
         try:
-            people.append(Person(ident, display, names, int(died) if died else None))
+            people.append(Person(ident, display, names, int(died) if died else None, domain))
         except ValueError as error:
             raise DataError(f"{name} line {line}: bad death year {died!r}") from error
     return people
@@ -98,12 +104,17 @@ class RealPersonDetector(Detector):
 
     def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
         assert self._matcher is not None, "load() was not called"
-        return [
-            Signal(
-                kind=match.payload.kind,
-                span=text.quote_name(match.start, match.end),
-                source=self.name,
-                data={"person_id": match.payload.id, "name": match.payload.name},
+        found = []
+        for match in self._matcher.find(text.names):
+            start, end, quoted = text.quote_name(match.start, match.end)
+            if match.payload.domain == ARTISTS and is_style_reference(text.original, start, end):
+                continue
+            found.append(
+                Signal(
+                    kind=match.payload.kind,
+                    span=(start, end, quoted),
+                    source=self.name,
+                    data={"person_id": match.payload.id, "name": match.payload.name},
+                )
             )
-            for match in self._matcher.find(text.names)
-        ]
+        return found
