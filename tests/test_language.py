@@ -9,9 +9,7 @@ from depiction import Engine
 from depiction.langdata import languages
 from depiction.language import UNDETERMINED, LanguageIdentifier
 
-IDENTIFIER = LanguageIdentifier(
-    preferred=languages(), markers={code: data.markers for code, data in languages().items()}
-)
+IDENTIFIER = LanguageIdentifier.shipped()
 
 # One ordinary prompt per language, written for this test (none is in the corpus).
 PROMPTS = {

@@ -22,6 +22,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from depiction.langdata import languages
+
 CANDIDATES = 3
 PRIOR = 20
 """How much likelier a language with shipped data is taken to be than one without: on a short
@@ -39,7 +41,7 @@ def _script_language(text: str) -> str | None:
     if _KANA.search(text):
         return "ja"
     han = len(_HAN.findall(text))
-    if han and han * 3 >= len(_LATIN.findall(text)):
+    if han and han * 3 >= len(_ASCII_LETTER.findall(text)):
         return "zh"
     return None
 
@@ -56,7 +58,7 @@ _LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 _HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _KANA = re.compile("[\u3040-\u30ff]")
 _HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile("[A-Za-z]")
+_ASCII_LETTER = re.compile("[A-Za-z]")
 
 
 class LanguageIdentifier:
@@ -76,6 +78,12 @@ class LanguageIdentifier:
                 self._markers.setdefault(word.casefold(), set()).add(code)
         self._detector: Any = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def shipped(cls) -> LanguageIdentifier:
+        """Favouring, and recognised by their markers: the languages of data/languages."""
+        found = languages()
+        return cls(preferred=found, markers={code: data.markers for code, data in found.items()})
 
     def load(self) -> None:
         with self._lock:

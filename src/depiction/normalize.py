@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from importlib import resources
 
 from depiction.inflection import Inflections
-from depiction.langdata import languages
 from depiction.language import LanguageIdentifier
 from depiction.views import MappedText
 
@@ -135,10 +134,7 @@ class Normalizer:
 
     def __init__(self) -> None:
         self._t2s: dict[str, str] | None = None
-        self._languages = LanguageIdentifier(
-            preferred=languages(),
-            markers={code: data.markers for code, data in languages().items()},
-        )
+        self._languages = LanguageIdentifier.shipped()
         self._inflections: Inflections | None = None
         self._cache: dict[str, str] = {}
         self._lock = threading.Lock()

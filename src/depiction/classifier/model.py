@@ -101,7 +101,8 @@ class HarmClassifier:
         self._confirm_bias = np.array(
             [c.confirm_bias for c in card.categories.values()], dtype=np.float32
         )
-        self._gates = np.array([c.gate for c in card.categories.values()], dtype=np.float32)
+        # float64, like the card: a float32 probability is compared exactly with each gate
+        self._gates = np.array([c.gate for c in card.categories.values()], dtype=np.float64)
         self._probabilities = lru_cache(maxsize=SCORES_CACHE)(self._uncached_probabilities)
 
     @classmethod
@@ -128,9 +129,6 @@ class HarmClassifier:
     def thresholds(self) -> dict[str, float]:
         return {name: c.threshold for name, c in self.card.categories.items()}
 
-    def gates(self) -> dict[str, float]:
-        return {name: c.gate for name, c in self.card.categories.items()}
-
     def confirm_scores(self, embedding: NDArray[np.float32]) -> dict[str, float]:
         """Each category's probability from the sentence-embedding heads."""
         logits = embedding @ self._confirm + self._confirm_bias
@@ -151,10 +149,11 @@ class HarmClassifier:
         probabilities = self._probabilities(text, mode)
         return {name: float(p) for name, p in zip(self.categories, probabilities, strict=True)}
 
-    def flags(self, text: str, mode: str) -> bool:
-        """Whether any category's n-gram probability passes its gate: the prompts whose
-        embedding the learned detector computes."""
-        return bool((self._probabilities(text, mode) >= self._gates).any())
+    def gated(self, text: str, mode: str) -> list[str]:
+        """The categories whose n-gram probability passes their gate: a prompt with any is
+        one whose embedding is computed (by the learned detector, shared with the semantic)."""
+        passed = self._probabilities(text, mode) >= self._gates
+        return [name for name, flagged in zip(self.categories, passed, strict=True) if flagged]
 
     def _uncached_probabilities(self, text: str, mode: str) -> NDArray[np.float32]:
         logits = self._logits(text, mode)

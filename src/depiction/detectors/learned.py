@@ -44,7 +44,6 @@ class LearnedDetector(Detector):
         self._model: HarmClassifier | None = None
         self._embedder: Embedder | None = None
         self._thresholds: dict[str, float] = {}
-        self._gates: dict[str, float] = {}
 
     @classmethod
     def unavailable(cls) -> str | None:
@@ -57,7 +56,6 @@ class LearnedDetector(Detector):
     def load(self, context: LoadContext) -> None:
         self._model = HarmClassifier.shared()
         self._thresholds = self._model.thresholds() | thresholds_from_params(context.params)
-        self._gates = self._model.gates()
         self._embedder = shared_embedder()
 
     @property
@@ -66,10 +64,10 @@ class LearnedDetector(Detector):
         return self._model
 
     def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
-        scores = self.model.scores(text.words.text, request.mode)
-        gated = [c for c, score in scores.items() if score >= self._gates[c]]
+        gated = self.model.gated(text.words.text, request.mode)
         if not gated:
             return []
+        scores = self.model.scores(text.words.text, request.mode)
         assert self._embedder is not None
         confirmed = self.model.confirm_scores(self._embedder.embed(text.words.text))
         combined = {c: float(self.model.combined(scores[c], confirmed[c])) for c in gated}

@@ -12,7 +12,7 @@ detector is optional (``pip install 'depiction[semantic]'``) and on-demand: it r
 its signals could change the decision's action, since one embedding costs tens of milliseconds
 where the term lists cost a fraction of one. With ``params: {semantic_gated: true}`` (the
 shipped policy) it also runs only on prompts the learned classifier's n-gram stage flags
-(`HarmClassifier.flags`), whose embedding the learned detector computes anyway, so it costs
+(`HarmClassifier.gated`), whose embedding the learned detector computes anyway, so it costs
 no embedding of its own (docs/multilingual.md#speed).
 """
 
@@ -280,7 +280,7 @@ class SemanticDetector(Detector):
         return {kind: float(p) for kind, p in zip(KINDS, probabilities, strict=True)}
 
     def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
-        if self._classifier and not self._classifier.flags(text.words.text, request.mode):
+        if self._classifier and not self._classifier.gated(text.words.text, request.mode):
             return []
         return [
             Signal(
