@@ -47,6 +47,11 @@ class LanguageData(BaseModel):
     markers: list[str] = Field(default_factory=list)
     """Common words of this language and few others ("the", "desnuda", "mädchen"): they decide a
     short prompt's language where the statistical identifier is unsure."""
+    questions: list[str] = Field(default_factory=list)
+    """Openers of a question asking for information ("what is", "warum", "为什么")."""
+    picture_words: list[str] = Field(default_factory=list)
+    """Words that ask for or name a picture ("draw", "photo", "poster"): a question with one of
+    them asks for an image, not for information."""
     age: AgeWords = AgeWords()
 
 

@@ -26,6 +26,7 @@ from depiction.detectors.learned import LearnedDetector
 from depiction.detectors.minors import MinorsDetector
 from depiction.detectors.misspelt_person import MisspeltPersonDetector
 from depiction.detectors.optout import OptoutDetector
+from depiction.detectors.question import QuestionDetector
 from depiction.detectors.real_person import RealPersonDetector
 from depiction.detectors.self_harm import SelfHarmDetector
 from depiction.detectors.semantic import SemanticDetector
@@ -53,6 +54,7 @@ BUILTIN_DETECTORS: dict[str, type[Detector]] = {
         FraudDetector,
         WeaponsDetector,
         ContextDetector,
+        QuestionDetector,
         TraitEditDetector,
         LearnedDetector,
         ImageFacesDetector,
