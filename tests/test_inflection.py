@@ -21,6 +21,11 @@ def test_arabic_clitics_are_cut() -> None:
     assert NORMALIZER.fold_name("ترامب") in names_view("صورة لترامب وبايدن")
 
 
+def test_a_clitic_before_a_name_that_starts_with_a_clitic_letter_is_cut_too() -> None:
+    for name, prompt in (("بشار الأسد", "صورة لبشار الأسد"), ("بيلا حديد", "صورة لبيلا حديد")):
+        assert NORMALIZER.fold_name(name) in names_view(prompt), prompt
+
+
 def test_short_words_keep_their_letters() -> None:
     inflections = Inflections(prefixes=[], suffixes=["а"])
     assert inflections.term("мама") == "мам"

@@ -1,8 +1,9 @@
 """Names as they are inflected: Путина, Путину and Путин meet; so do لترامب and ترامب.
 
 Each word of a name and of a prompt loses its longest ending from the languages'
-``name_suffixes`` and its longest clitic from ``name_prefixes`` (data/languages), as long as
-three letters stay. Both sides are cut the same way, so a name matches in any case form
+``name_suffixes`` and its longest clitic from ``name_prefixes`` (data/languages), twice where
+two stand together (لبشار → بشار → شار, as the name بشار is cut), as long as three letters
+stay. Both sides are cut the same way, so a name matches in any case form
 without a dictionary of forms. Only the name detectors read this view; term lists match
 the plain words.
 """
@@ -13,6 +14,9 @@ from depiction.langdata import merged
 from depiction.views import MappedText
 
 MIN_STEM = 3
+CLITICS = 2
+"""Clitics cut from the front of a word at most: a preposition before a name whose first
+letter is itself a clitic letter (ل + بشار) must reach the same stem as the name alone."""
 
 
 class Inflections:
@@ -29,10 +33,18 @@ class Inflections:
     def word(self, word: str) -> tuple[int, int]:
         """The [start, end) of `word` left once its clitic and ending are cut."""
         start, end = 0, len(word)
-        for length, prefixes in self._prefixes:
-            if end - length >= MIN_STEM and word[:length] in prefixes:
-                start = length
+        for _ in range(CLITICS):
+            cut = next(
+                (
+                    length
+                    for length, prefixes in self._prefixes
+                    if end - start - length >= MIN_STEM and word[start : start + length] in prefixes
+                ),
+                0,
+            )
+            if not cut:
                 break
+            start += cut
         for length, suffixes in self._suffixes:
             if end - length - start >= MIN_STEM and word[end - length :] in suffixes:
                 end -= length
