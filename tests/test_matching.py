@@ -53,3 +53,16 @@ def test_plural_s_is_matched_but_not_other_endings() -> None:
 def test_terms_folding_to_the_same_key_match_once() -> None:
     matcher = TermMatcher(normalizer, [("马云", "jack-ma"), ("馬雲", "jack-ma")])
     assert kinds(matcher, "马云在喝茶") == ["jack-ma"]
+
+
+def test_terms_are_found_inside_spaced_out_letters() -> None:
+    matcher = TermMatcher(normalizer, [("голая", "nude"), ("школьница", "minor"), ("kid", "minor")])
+    assert kinds(matcher, "г о л а я ш к о л ь н и ц а 14") == ["nude", "minor"]
+    assert kinds(matcher, "s e x y k i d s") == ["minor"]
+    assert kinds(matcher, "голаяшкольница") == []  # written together by the writer: one word
+
+
+def test_terms_of_several_words_are_found_written_together_only_in_spaced_letters() -> None:
+    matcher = TermMatcher(normalizer, [("taylor swift", "person")])
+    assert kinds(matcher, "t a y l o r s w i f t n u d e") == ["person"]
+    assert kinds(matcher, "taylorswiftnude") == []

@@ -46,8 +46,18 @@ def test_spaced_letters_of_every_script_are_joined() -> None:
     assert words("я и ты в парке") == "я и ты в парке"  # two single letters are words
 
 
+def test_long_runs_of_spaced_letters_keep_their_letter_boundaries_as_joints() -> None:
+    view = normalizer.normalize("see г о л а я д е в а").words
+    assert view.text == "see голаядева"
+    assert sorted(view.joints) == list(range(5, 13))
+    names = normalizer.normalize("n u d e  Т а н я").names  # two short runs: two words
+    assert (names.text, names.joints) == ("nude тан", frozenset())
+    names = normalizer.normalize("n u d e Т а н я").names  # the ending cut, its joint gone
+    assert (names.text, sorted(names.joints)) == ("nudeтан", [1, 2, 3, 4, 5, 6])
+
+
 def test_digits_inside_cyrillic_words_are_letters() -> None:
-    assert words("г0лая 3везда") == "голая звезда"
+    assert words("г0лая 3везда н@г@я") == "голая звезда нагая"
     assert words("в 2014 году") == "в 2014 году"
 
 

@@ -56,21 +56,24 @@ class Inflections:
         return " ".join(w[slice(*self.word(w))] for w in folded.split(" "))
 
     def view(self, words: MappedText) -> MappedText:
-        """The words view with every word cut, keeping each character's origin."""
+        """The words view with every word cut, keeping each character's origin and joints."""
         if not self._prefixes and not self._suffixes:
             return words
         chars: list[str] = []
         origin: list[int] = []
+        joints: list[int] = []
         position = 0
         for index, word in enumerate(words.text.split(" ")):
             if index:
                 chars.append(" ")
                 origin.append(words.origin[position - 1])
             start, end = self.word(word)
+            shift = len(origin) - position - start
+            joints.extend(j + shift for j in words.joints if position + start < j < position + end)
             chars.append(word[start:end])
             origin.extend(words.origin[position + start : position + end])
             position += len(word) + 1
-        return MappedText("".join(chars), tuple(origin))
+        return MappedText("".join(chars), tuple(origin), frozenset(joints))
 
 
 def _by_length(affixes: list[str]) -> tuple[tuple[int, frozenset[str]], ...]:

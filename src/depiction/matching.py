@@ -34,6 +34,8 @@ class _Entry:
     payload: object
     length: int
     prefix: bool
+    squeezed: bool = False
+    """The term's words written together: found only across the joints of spaced letters."""
 
 
 class TermMatcher(Generic[T]):
@@ -41,7 +43,9 @@ class TermMatcher(Generic[T]):
 
     With `names`, terms are folded for the `names` view (inflections cut), which is then the
     view to search. A term ending in ``*`` matches that word-prefix followed by any letters; any other Latin
-    term also matches with a plural "s" ("kid" finds "kids"). Matches that lie
+    term also matches with a plural "s" ("kid" finds "kids"). Inside a run of spaced-out letters
+    ("t a y l o r s w i f t"), whose word breaks are lost, terms are found at any joint and a
+    term of several words is found written together. Matches that lie
     inside an exception phrase (a harmless homonym such as "bloody mary") are dropped, and a
     match contained in a longer match with the same payload is dropped as redundant.
     """
@@ -73,9 +77,13 @@ class TermMatcher(Generic[T]):
     ) -> None:
         prefix = raw.endswith("*")
         key = fold(raw.rstrip("*"))
-        entry = _Entry(payload, len(key), prefix)
-        if key and entry not in entries.setdefault(key, []):
-            entries[key].append(entry)
+        forms = [(key, False)]
+        if " " in key:
+            forms.append((key.replace(" ", ""), True))
+        for form, squeezed in forms:
+            entry = _Entry(payload, len(form), prefix, squeezed)
+            if form and entry not in entries.setdefault(form, []):
+                entries[form].append(entry)
 
     def find(self, view: MappedText) -> list[TermMatch[T]]:
         """All whole-word matches in `view`, in order of start position."""
@@ -86,7 +94,10 @@ class TermMatcher(Generic[T]):
         shields: list[tuple[int, int]] = []
         for last, entries in self._automaton.iter(text):
             for entry in entries:
-                bounds = _bounds(text, last - entry.length + 1, last + 1, entry.prefix)
+                start, end = last - entry.length + 1, last + 1
+                if entry.squeezed and not any(start < j < end for j in view.joints):
+                    continue
+                bounds = _bounds(text, start, end, entry.prefix, view.joints)
                 if bounds is None:
                     continue
                 if entry.payload is _EXCEPTION:
@@ -99,16 +110,24 @@ class TermMatcher(Generic[T]):
         return kept
 
 
-def _bounds(text: str, start: int, end: int, prefix: bool) -> tuple[int, int] | None:
-    """Apply whole-word rules at both ends; CJK ends need no boundary."""
-    if is_word_char(text[start]) and start > 0 and is_word_char(text[start - 1]):
+def _bounds(
+    text: str, start: int, end: int, prefix: bool, joints: frozenset[int]
+) -> tuple[int, int] | None:
+    """Apply whole-word rules at both ends; CJK ends and joints of spaced letters need no
+    boundary."""
+
+    def inside(position: int) -> bool:
+        """Whether the character at `position` continues the word before it."""
+        return position not in joints and is_word_char(text[position])
+
+    if start > 0 and inside(start) and is_word_char(text[start - 1]):
         return None
     if is_word_char(text[end - 1]):
         if prefix:
-            while end < len(text) and is_word_char(text[end]):
+            while end < len(text) and inside(end):
                 end += 1
-        elif end < len(text) and is_word_char(text[end]):
-            plural = text[end] == "s" and (end + 1 == len(text) or not is_word_char(text[end + 1]))
+        elif end < len(text) and inside(end):
+            plural = text[end] == "s" and (end + 1 == len(text) or not inside(end + 1))
             if not plural:
                 return None
             end += 1

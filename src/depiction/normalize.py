@@ -14,6 +14,8 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
+from itertools import accumulate
+from typing import NamedTuple
 
 from depiction.inflection import Inflections
 from depiction.language import LanguageIdentifier
@@ -68,9 +70,10 @@ _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"}
 )
 _LEET_CHARS = frozenset("0134578@$")
-# The same inside Cyrillic words ("г0лая", "3ашквар"): digits that look like Cyrillic letters.
-_CYRILLIC_LEET = str.maketrans({"0": "о", "3": "з", "4": "ч", "6": "б"})
-_CYRILLIC_LEET_CHARS = frozenset("0346")
+# The same inside Cyrillic words ("г0лая", "3ашквар", "н@г@я"): characters that look like
+# Cyrillic letters.
+_CYRILLIC_LEET = str.maketrans({"0": "о", "3": "з", "4": "ч", "6": "б", "@": "а"})
+_CYRILLIC_LEET_CHARS = frozenset("0346@")
 # Combining marks are part of words: Devanagari and other Indic vowel signs, Arabic harakat,
 # Thai and Myanmar marks (without them "नरेंद्र" falls apart into "नर द र").
 _MARKS = (
@@ -84,6 +87,11 @@ _DEVANAGARI_NASAL = re.compile("[ङञणनम]\u094d(?=[\u0915-\u0939])")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 # A number with an ordinal or unit ("44th", "12yo", "4k", "1080p", "90s") is not leetspeak.
 _NUMBER_WITH_UNIT = re.compile(r"^[0-9]+[a-z]{1,3}$")
+
+
+# A run of this many spaced-out letters is searched inside (it often spells several words:
+# "g o l a y a s h k o l n i c a"); a shorter one is one word ("M ü l l e r" holds "müll").
+_SEVERAL_WORDS = 7
 
 
 HAN_RUN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
@@ -186,8 +194,8 @@ class Normalizer:
             plain = "".join(words).isalpha() and "@" not in lowered and "$" not in lowered
             if plain and not _spaced(words):
                 return " ".join(words)  # plain words: the general path would give the same
-            return " ".join(token for token, _ in _tokens(lowered, None))
-        return " ".join(token for token, _ in _tokens(self._fold(term).text, None))
+            return " ".join(token.text for token in _tokens(lowered, None))
+        return " ".join(token.text for token in _tokens(self._fold(term).text, None))
 
     def _fold(self, text: str) -> MappedText:
         if text.isascii():  # the common case: lower-casing is the whole fold
@@ -259,10 +267,17 @@ def _is_latin(char: str) -> bool:
     return code < 0x250 or 0x1E00 <= code <= 0x1EFF
 
 
-def _tokens(text: str, origin: tuple[int, ...] | None) -> list[tuple[str, tuple[int, ...]]]:
+class _Token(NamedTuple):
+    text: str
+    origin: tuple[int, ...]
+    joints: tuple[int, ...] = ()
+    """Offsets inside `text` where a joined spaced-out letter begins (see MappedText.joints)."""
+
+
+def _tokens(text: str, origin: tuple[int, ...] | None) -> list[_Token]:
     """Folded word tokens, each with its origin indices (none when `origin` is None)."""
     tokens = [
-        (_fold_token(m.group()), origin[m.start() : m.end()] if origin is not None else ())
+        _Token(_fold_token(m.group()), origin[m.start() : m.end()] if origin is not None else ())
         for m in _TOKEN.finditer(text)
     ]
     return _join_spaced_letters(tokens)
@@ -273,13 +288,15 @@ def _word_view(folded: MappedText) -> MappedText:
     tokens = _tokens(folded.text, folded.origin)
     chars: list[str] = []
     origin: list[int] = []
-    for position, (token, token_origin) in enumerate(tokens):
+    joints: list[int] = []
+    for position, token in enumerate(tokens):
         if position:
             chars.append(" ")
-            origin.append(token_origin[0])
-        chars.append(token)
-        origin.extend(token_origin)
-    return MappedText("".join(chars), tuple(origin))
+            origin.append(token.origin[0])
+        joints.extend(len(origin) + joint for joint in token.joints)
+        chars.append(token.text)
+        origin.extend(token.origin)
+    return MappedText("".join(chars), tuple(origin), frozenset(joints))
 
 
 def _fold_token(token: str) -> str:
@@ -308,28 +325,29 @@ def _spaced(words: list[str]) -> bool:
     return False
 
 
-def _join_spaced_letters(
-    tokens: list[tuple[str, tuple[int, ...]]],
-) -> list[tuple[str, tuple[int, ...]]]:
+def _join_spaced_letters(tokens: list[_Token]) -> list[_Token]:
     """Join runs of three or more single letters of any script ("n u d e" -> "nude",
     "г о л а я", "누 드 사 진").
 
     A wider gap than the run's own spacing ends a word, so "T a y l o r  S w i f t" gives two
     words, not "taylorswift" (only where origins are known: prompts, not lexicon terms).
     """
-    joined: list[tuple[str, tuple[int, ...]]] = []
-    run: list[tuple[str, tuple[int, ...]]] = []
+    joined: list[_Token] = []
+    run: list[_Token] = []
 
     def flush() -> None:
         if len(run) >= 3:
-            joined.append(("".join(t for t, _ in run), tuple(i for _, o in run for i in o)))
+            starts = tuple(accumulate(len(t.text) for t in run[:-1]))
+            starts = starts if len(run) >= _SEVERAL_WORDS else ()
+            origin = tuple(i for t in run for i in t.origin)
+            joined.append(_Token("".join(t.text for t in run), origin, starts))
         else:
             joined.extend(run)
         run.clear()
 
     for token in tokens:
-        if len(token[0]) == 1 and token[0].isalpha():
-            if len(run) >= 3 and token[1] and _gap(run[-1], token) > _gap(run[0], run[1]):
+        if len(token.text) == 1 and token.text.isalpha():
+            if len(run) >= 3 and token.origin and _gap(run[-1], token) > _gap(run[0], run[1]):
                 flush()
             run.append(token)
         else:
@@ -339,6 +357,6 @@ def _join_spaced_letters(
     return joined
 
 
-def _gap(before: tuple[str, tuple[int, ...]], after: tuple[str, tuple[int, ...]]) -> int:
+def _gap(before: _Token, after: _Token) -> int:
     """How far apart two tokens are in the original prompt."""
-    return after[1][0] - before[1][-1]
+    return after.origin[0] - before.origin[-1]

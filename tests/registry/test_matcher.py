@@ -89,6 +89,14 @@ def test_other_words_and_namesakes_are_not_found(prompt: str) -> None:
     assert found(prompt) == []
 
 
+def test_names_inside_spaced_out_letters_are_found() -> None:
+    assert found("n u d e s c a r l e t t j o h a n s s o n") == [
+        (1, "s c a r l e t t j o h a n s s o n")
+    ]
+    assert found("n u d e k e a n u r e e v e s 4 k") == [(3, "k e a n u r e e v e s")]
+    assert found("nudescarlettjohansson") == []  # written together: one word, not the name
+
+
 def test_initials_match_only_when_unambiguous() -> None:
     index = build({1: ["Scarlett Johansson"], 2: ["Sven Johansson"]})
     assert found("S. Johansson", index) == []

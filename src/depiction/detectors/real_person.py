@@ -10,6 +10,7 @@ so gives no signal here; the artists detector reports the style.
 from __future__ import annotations
 
 import csv
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -20,7 +21,7 @@ from depiction.detectors.artists import is_style_reference
 from depiction.detectors.base import Detector, LoadContext
 from depiction.errors import DataError
 from depiction.matching import TermMatcher
-from depiction.normalize import NormalizedText
+from depiction.normalize import NormalizedText, is_word_char
 from depiction.request import Request
 
 # People who died before this year are depicted as history (Caesar's assassination, Lincoln);
@@ -74,12 +75,39 @@ def _read_tsv(name: str, text: str) -> list[Person]:
         if len(row) != len(_COLUMNS):
             raise DataError(f"{name} line {line}: expected 7 columns, got {len(row)}")
         ident, display, zh, aliases, _born, died, domain = row
-        names = tuple(n for n in (display, zh, *aliases.split("|")) if n.strip())
+        names = _with_surnames(
+            display, [n for n in (display, zh, *aliases.split("|")) if n.strip()]
+        )
         try:
             people.append(Person(ident, display, names, int(died) if died else None, domain))
         except ValueError as error:
             raise DataError(f"{name} line {line}: bad death year {died!r}") from error
     return people
+
+
+MIN_SURNAME = 5
+"""Shorter surnames in other scripts are everyday words too often ("Маск" in "в маске",
+"ماسك", holding)."""
+
+
+def _with_surnames(display: str, names: list[str]) -> tuple[str, ...]:
+    """A person the gazetteer knows by surname alone in Latin letters ("Lavrov") is known by
+    it in every other script that spaces its words: the last word of each such spelling of
+    the full name is added ("Сергей Лавров" gives "Лавров"). Chinese, Japanese and Korean
+    names are matched inside unspaced text, where a surname would hide in other words ("콜리"
+    in "브로콜리"), so those are left to the data."""
+    surname = display.split()[-1].casefold()
+    if " " not in display or surname not in {name.casefold() for name in names}:
+        return tuple(names)
+    added = [
+        words[-1]
+        for name in names
+        if len(words := name.split()) > 1
+        and len(words[-1]) >= MIN_SURNAME
+        and all(is_word_char(c) for c in words[-1])
+        and not unicodedata.name(words[-1][0], "LATIN").startswith("LATIN")
+    ]
+    return tuple(dict.fromkeys(names + added))
 
 
 class RealPersonDetector(Detector):

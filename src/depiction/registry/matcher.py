@@ -280,6 +280,7 @@ class NameIndex:
         if not self.size:
             return []
         exact, fuzzy = self._windows(view.text)
+        exact.extend(_spaced_windows(view))
         found: dict[int, NameMatch] = {}
         for position, person_id in self._exact(exact):
             _, start, end = exact[position]
@@ -395,6 +396,22 @@ class NameIndex:
 
 
 _Window = tuple[str, int, int]
+
+
+def _spaced_windows(view: MappedText) -> Iterator[_Window]:
+    """Inside a run of spaced-out letters ("n u d e s c a r l e t t j o h a n s s o n"), whose
+    word breaks are lost, every stretch between two letter joints: a name written together
+    ("scarlettjohansson") is one of the forms the index keeps."""
+    if not view.joints:
+        return
+    text = view.text
+    for token in TOKEN.finditer(text):
+        cuts = [token.start(), *sorted(j for j in view.joints if token.start() < j < token.end())]
+        if len(cuts) == 1:
+            continue
+        cuts.append(token.end())
+        for i, start in enumerate(cuts):
+            yield from ((text[start:end], start, end) for end in cuts[i + 1 :])
 
 
 def _block_pair(first: str, last: str) -> tuple[str, str]:
