@@ -115,23 +115,26 @@ def _bounds(
 ) -> tuple[int, int] | None:
     """Apply whole-word rules at both ends; CJK ends and joints of spaced letters need no
     boundary."""
-
-    def inside(position: int) -> bool:
-        """Whether the character at `position` continues the word before it."""
-        return position not in joints and is_word_char(text[position])
-
-    if start > 0 and inside(start) and is_word_char(text[start - 1]):
+    if start > 0 and _continues(text, start, joints) and is_word_char(text[start - 1]):
         return None
     if is_word_char(text[end - 1]):
         if prefix:
-            while end < len(text) and inside(end):
+            while end < len(text) and _continues(text, end, joints):
                 end += 1
-        elif end < len(text) and inside(end):
-            plural = text[end] == "s" and (end + 1 == len(text) or not inside(end + 1))
+        elif end < len(text) and _continues(text, end, joints):
+            following = end + 1
+            plural = text[end] == "s" and (
+                following == len(text) or not _continues(text, following, joints)
+            )
             if not plural:
                 return None
             end += 1
     return start, end
+
+
+def _continues(text: str, position: int, joints: frozenset[int]) -> bool:
+    """Whether the character at `position` continues the word before it."""
+    return position not in joints and is_word_char(text[position])
 
 
 def _inside_any(match: TermMatch[T], shields: list[tuple[int, int]]) -> bool:

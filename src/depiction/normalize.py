@@ -255,14 +255,15 @@ def _fold_nasals(text: str, origin: list[int]) -> MappedText:
 def _strip_latin_diacritics(text: str) -> str:
     """Drop accents on Latin letters only (é→e), leaving kana voicing marks and the like intact."""
     decomposed = unicodedata.normalize("NFD", text)
-    if len(decomposed) == len(text) or not _is_latin(decomposed[0]):
+    if len(decomposed) == len(text) or not is_latin(decomposed[0]):
         return text
     return unicodedata.normalize(
         "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
     )
 
 
-def _is_latin(char: str) -> bool:
+def is_latin(char: str) -> bool:
+    """A Latin letter, with or without diacritics (é, ş, ễ)."""
     code = ord(char)
     return code < 0x250 or 0x1E00 <= code <= 0x1EFF
 
@@ -337,8 +338,8 @@ def _join_spaced_letters(tokens: list[_Token]) -> list[_Token]:
 
     def flush() -> None:
         if len(run) >= 3:
-            starts = tuple(accumulate(len(t.text) for t in run[:-1]))
-            starts = starts if len(run) >= _SEVERAL_WORDS else ()
+            several = len(run) >= _SEVERAL_WORDS
+            starts = tuple(accumulate(len(t.text) for t in run[:-1])) if several else ()
             origin = tuple(i for t in run for i in t.origin)
             joined.append(_Token("".join(t.text for t in run), origin, starts))
         else:

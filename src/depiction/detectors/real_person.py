@@ -10,7 +10,6 @@ so gives no signal here; the artists detector reports the style.
 from __future__ import annotations
 
 import csv
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -21,7 +20,7 @@ from depiction.detectors.artists import is_style_reference
 from depiction.detectors.base import Detector, LoadContext
 from depiction.errors import DataError
 from depiction.matching import TermMatcher
-from depiction.normalize import NormalizedText, is_word_char
+from depiction.normalize import NormalizedText, is_latin, is_word_char
 from depiction.request import Request
 
 # People who died before this year are depicted as history (Caesar's assassination, Lincoln);
@@ -105,7 +104,7 @@ def _with_surnames(display: str, names: list[str]) -> tuple[str, ...]:
         if len(words := name.split()) > 1
         and len(words[-1]) >= MIN_SURNAME
         and all(is_word_char(c) for c in words[-1])
-        and not unicodedata.name(words[-1][0], "LATIN").startswith("LATIN")
+        and not is_latin(words[-1][0])
     ]
     return tuple(dict.fromkeys(names + added))
 
