@@ -33,6 +33,7 @@ import os
 import sys
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,13 @@ from threadpoolctl import threadpool_limits
 from depiction.classifier.features import MAX_N, buckets
 from depiction.classifier.model import Category, HarmClassifier, ModelCard
 from depiction.detectors.semantic import MODEL_PACKAGE, Embedder
-from depiction.evaluation.corpus import HARM_LABELS, CorpusLine, corpus_sha256, read_corpus
+from depiction.evaluation.corpus import (
+    HARM_LABELS,
+    CorpusLine,
+    corpus_sha256,
+    inputs_sha256,
+    read_corpus,
+)
 from depiction.normalize import Normalizer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,14 +89,24 @@ def family(label: str) -> tuple[str, ...]:
     return next(f for f in FAMILIES if label in f)
 
 
-def features(lines: list[CorpusLine]) -> sparse.csr_matrix:
-    """Rows of hashed n-grams, each scaled to unit length, as the detector computes them."""
+@cache
+def _normalizer() -> Normalizer:
     normalizer = Normalizer()
     normalizer.load()
+    return normalizer
+
+
+def words(line: CorpusLine) -> str:
+    """What the classifier reads of a line, as the detector normalizes it."""
+    return _normalizer().normalize(line.text).words.text
+
+
+def features(lines: list[CorpusLine]) -> sparse.csr_matrix:
+    """Rows of hashed n-grams, each scaled to unit length, as the detector computes them."""
     indptr, indices = [0], []
     values: list[NDArray[np.float32]] = []
     for line in lines:
-        found = buckets(normalizer.normalize(line.text).words.text, line.mode, BITS)
+        found = buckets(words(line), line.mode, BITS)
         indices.append(found)
         values.append(np.full(len(found), 1 / np.sqrt(len(found)), dtype=np.float32))
         indptr.append(indptr[-1] + len(found))
@@ -110,9 +127,7 @@ def embeddings(lines: list[CorpusLine]) -> NDArray[np.float32]:
     """Each line's sentence embedding, as the detector computes it (normalized, truncated),
     in fixed batches spread over one single-threaded process per core, so that the result
     does not depend on the machine's core count."""
-    normalizer = Normalizer()
-    normalizer.load()
-    texts = [normalizer.normalize(line.text).words.text for line in lines]
+    texts = [words(line) for line in lines]
     batches = [texts[i : i + BATCH] for i in range(0, len(texts), BATCH)]
     with ProcessPoolExecutor(os.cpu_count()) as pool:
         return np.concatenate(list(pool.map(_embedded, batches, chunksize=4)))
@@ -251,6 +266,7 @@ def train() -> tuple[bytes, bytes, str]:
         bits=BITS,
         embedding=f"{MODEL_PACKAGE} {metadata.version(MODEL_PACKAGE)}",
         corpus_sha256=corpus_sha256(lines),
+        inputs_sha256=inputs_sha256(lines, _normalizer()),
         training={
             "features": f"hashed character 1-{MAX_N}-grams of the normalized prompt, 2^{BITS} "
             "buckets, unit length, plus an edit-mode feature; confirming heads on the "
@@ -298,9 +314,7 @@ def train() -> tuple[bytes, bytes, str]:
 def holdout_refusals(
     model: HarmClassifier, holdout: list[CorpusLine], cuts: NDArray[np.float64]
 ) -> NDArray[np.bool_]:
-    normalizer = Normalizer()
-    normalizer.load()
-    texts = [normalizer.normalize(line.text).words.text for line in holdout]
+    texts = [words(line) for line in holdout]
     ngram = np.array(
         [
             list(model.scores(text, line.mode).values())

@@ -65,6 +65,8 @@ class ModelCard(BaseModel):
     embedding: str
     """The sentence embedding the confirming heads read (package and version)."""
     corpus_sha256: str
+    inputs_sha256: str
+    """`evaluation.corpus.inputs_sha256` of the corpus the heads were fitted on."""
     training: dict[str, Any]
     categories: dict[str, Category]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from depiction.errors import DataError
+from depiction.normalize import Normalizer
 from depiction.request import Mode
 
 HARM_LABELS = (
@@ -99,6 +100,15 @@ def corpus_sha256(lines: Iterable[CorpusLine]) -> str:
     digest = hashlib.sha256()
     for line in lines:
         digest.update(f"{line.group}\t{line.mode}\t{line.text}\n".encode())
+    return digest.hexdigest()
+
+
+def inputs_sha256(lines: Iterable[CorpusLine], normalizer: Normalizer) -> str:
+    """A digest of what the classifier reads of each line (mode and normalized words): a
+    normalizer change that alters it needs a retrain, and is caught without running one."""
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(f"{line.mode}\t{normalizer.normalize(line.text).words.text}\n".encode())
     return digest.hexdigest()
 
 
