@@ -210,3 +210,26 @@ def test_short_surnames_in_other_scripts_are_not_added() -> None:
 )
 def test_names_inside_spaced_out_letters_are_found(engine: Engine, prompt: str) -> None:
     assert "real_person" in {s.kind for s in engine.check(prompt).signals}
+
+
+@pytest.mark.parametrize(
+    ("prompt", "only"),
+    [
+        ("Putin photo", True),
+        ("Зеленский на фото", True),
+        ("普京的照片", True),
+        ("푸틴 사진", True),
+        ("पुतिन की फोटो", True),
+        ("Biden and Macron, portrait, please", True),
+        ("Putin 2024 photo", False),
+        ("Putin dead photo", False),
+        ("普京被枪杀", False),
+        ("a photo", False),
+    ],
+)
+def test_a_prompt_of_names_and_picture_words_is_name_only(
+    engine: Engine, prompt: str, only: bool
+) -> None:
+    """A closed list on purpose: any other word, in any script, makes it more than a name."""
+    kinds = {signal.kind for signal in engine.check(prompt).signals}
+    assert ("name_only" in kinds) is only

@@ -10,17 +10,21 @@ so gives no signal here; the artists detector reports the style.
 from __future__ import annotations
 
 import csv
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+
+import yaml
 
 from depiction.decision import Signal
 from depiction.detectors.artists import is_style_reference
 from depiction.detectors.base import Detector, LoadContext
 from depiction.errors import DataError
 from depiction.matching import TermMatcher
-from depiction.normalize import NormalizedText, is_latin, is_word_char
+from depiction.normalize import NormalizedText, Normalizer, is_latin, is_word_char
 from depiction.request import Request
 
 # People who died before this year are depicted as history (Caesar's assassination, Lincoln);
@@ -109,12 +113,40 @@ def _with_surnames(display: str, names: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names + added))
 
 
+def _read_portrait_words(normalizer: Normalizer) -> frozenset[str]:
+    """``data/people/portrait_words.yaml``, every language together, as the names view spells
+    them."""
+    source = resources.files("depiction") / "data" / "people" / "portrait_words.yaml"
+    try:
+        words = yaml.safe_load(source.read_text("utf-8"))["words"]
+        return frozenset(
+            normalizer.normalize(word).names.text for listed in words.values() for word in listed
+        )
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as error:
+        raise DataError(f"portrait_words.yaml: {error}") from error
+
+
+def _only_names(
+    text: str, names: Iterable[tuple[int, int]], portrait_words: frozenset[str]
+) -> bool:
+    """Whether `text` is nothing but the `names` spans and words of `portrait_words`: a
+    request for a picture of someone, naming no harm. Every letter counts here, CJK too (unlike
+    `is_word_char`), so "普京被枪杀" leaves the word "被枪杀"."""
+    rest = [
+        char if char.isalnum() or unicodedata.category(char)[0] == "M" else " " for char in text
+    ]
+    for start, end in names:
+        rest[start:end] = " " * (end - start)
+    return all(word in portrait_words for word in "".join(rest).split())
+
+
 class RealPersonDetector(Detector):
     name = "real_person"
-    signals = ("real_person", "historical_person")
+    signals = ("real_person", "historical_person", "name_only")
 
     def __init__(self) -> None:
         self._matcher: TermMatcher[Person] | None = None
+        self._portrait_words: frozenset[str] = frozenset()
 
     @classmethod
     def read_extension(cls, path: Path) -> tuple[Person, ...]:
@@ -128,14 +160,16 @@ class RealPersonDetector(Detector):
     def load(self, context: LoadContext) -> None:
         terms = [(name, person) for person in gazetteer(context) for name in person.names]
         self._matcher = TermMatcher(context.normalizer, terms, names=True)
+        self._portrait_words = _read_portrait_words(context.normalizer)
 
     def detect(self, request: Request, text: NormalizedText) -> list[Signal]:
         assert self._matcher is not None, "load() was not called"
-        found = []
+        found, spans = [], []
         for match in self._matcher.find(text.names):
             start, end, quoted = text.quote_name(match.start, match.end)
             if match.payload.domain == ARTISTS and is_style_reference(text.original, start, end):
                 continue
+            spans.append((match.start, match.end))
             found.append(
                 Signal(
                     kind=match.payload.kind,
@@ -144,4 +178,6 @@ class RealPersonDetector(Detector):
                     data={"person_id": match.payload.id, "name": match.payload.name},
                 )
             )
+        if spans and _only_names(text.names.text, spans, self._portrait_words):
+            found.append(Signal(kind="name_only", source=self.name))
         return found
