@@ -17,11 +17,10 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from depiction.decision import Signal
 from depiction.detectors.artists import is_style_reference
 from depiction.detectors.base import Detector, LoadContext
+from depiction.detectors.lexicon import read_lexicon
 from depiction.errors import DataError
 from depiction.matching import TermMatcher
 from depiction.normalize import NormalizedText, Normalizer, is_latin, is_word_char
@@ -114,16 +113,10 @@ def _with_surnames(display: str, names: list[str]) -> tuple[str, ...]:
 
 
 def _read_portrait_words(normalizer: Normalizer) -> frozenset[str]:
-    """``data/people/portrait_words.yaml``, every language together, as the names view spells
-    them."""
-    source = resources.files("depiction") / "data" / "people" / "portrait_words.yaml"
-    try:
-        words = yaml.safe_load(source.read_text("utf-8"))["words"]
-        return frozenset(
-            normalizer.normalize(word).names.text for listed in words.values() for word in listed
-        )
-    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as error:
-        raise DataError(f"portrait_words.yaml: {error}") from error
+    """``data/lexicons/portrait_words.yaml``, every language together, as the names view
+    spells them."""
+    words = read_lexicon("portrait_words").kinds["portrait_word"].all()
+    return frozenset(normalizer.normalize(word).names.text for word in words)
 
 
 def _only_names(
